@@ -1,0 +1,62 @@
+import type { ThrottlerStorage } from '@nestjs/throttler';
+import type { DjustAuthClass } from './djust-auth.interface.js';
+
+/** A permission check: may be async. */
+export type HasPermissionFn = (user: any, permission: string) => boolean | Promise<boolean>;
+
+/** OpenAPI document options. */
+export interface DjustOpenApiOptions {
+  /** `info.title`. Default `'nestjs-djust API'`. */
+  title?: string;
+  /** `info.version`. Default `'1.0.0'`. */
+  version?: string;
+  /** `info.description`. */
+  description?: string;
+  /** Serve `/<prefix>/api/openapi.json` to anyone (default `true`); `false`: only to an authenticated caller, 404 otherwise. */
+  public?: boolean;
+}
+
+/** WebSocket transport limits. */
+export interface DjustWsOptions {
+  /** Maximum views one socket may hold mounted at once. Default 32. */
+  maxViewsPerSocket?: number;
+  /** Maximum `mount`/`event` messages per second per socket. Default 100. */
+  eventsPerSecond?: number;
+  /** Maximum size of one message's payload (JSON length, bytes). Default: `bodyLimit`. */
+  maxMessageSize?: number;
+  /** Maximum simultaneous sockets per caller (user id, else IP). Default 64. */
+  maxSocketsPerCaller?: number;
+}
+
+/**
+ * Options of `DjustModule.forRoot()` / `forRootAsync()`. Every option has a default;
+ * defaults are merged once at startup.
+ */
+export interface DjustModuleOptions {
+  /** URL and namespace prefix: HTTP API under `/<prefix>/api`, socket.io namespace `/<prefix>`. Default `'djust'`. */
+  prefix?: string;
+  /** `true`: 500 responses carry `details.traceback`. Default `false`. */
+  debug?: boolean;
+  /** Auth classes for views that set none, tried in order. Default `[SessionAuth]`. */
+  authClasses?: DjustAuthClass[];
+  /** Permission check. Default: `user.isSuperuser === true`, or `user.permissions` (array or Set) contains the permission. */
+  hasPermission?: HasPermissionFn;
+  /** A `@nestjs/throttler` storage for rate-limit buckets. Default: an in-memory O(1) storage. */
+  throttlerStorage?: ThrottlerStorage;
+  /** What to do when the throttler storage fails (e.g. Redis is down): `'closed'` answers 429/503-style refusal, `'open'` lets the call through. Default `'closed'`. */
+  rateLimitFailure?: 'open' | 'closed';
+  /** OpenAPI document options. */
+  openapi?: DjustOpenApiOptions;
+  /** Extra Origins allowed for cookie-authenticated sockets (besides the Host's own origin). Default `[]`. */
+  allowedOrigins?: string[];
+  /** Maximum HTTP body size in bytes (413 beyond). Default 1 MiB. */
+  bodyLimit?: number;
+  /** Maximum nesting depth of a JSON body / WS params (400 beyond). Default 32. */
+  maxDepth?: number;
+  /** Handler timeout in ms (504 `handler_timeout` beyond); 0 disables. Default 0. */
+  handlerTimeout?: number;
+  /** WebSocket transport limits. */
+  ws?: DjustWsOptions;
+  /** Log every exposed handler (URL, auth, permissions, rate limit) at startup. Default `false`. */
+  logExposure?: boolean;
+}
