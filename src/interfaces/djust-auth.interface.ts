@@ -39,6 +39,9 @@ export interface DjustAuthSecurityScheme {
  * class made with `PassportStrategy(Strategy, name)` from `@nestjs/passport`.
  */
 export type DjustAuthClass = Type<any> & {
+  /** `true`: CSRF is never required when this class wins. */
   csrfExempt?: boolean;
+  /** `true`: this class authenticates from cookies and requires the CSRF header (as `SessionAuth` does). */
+  csrf?: boolean;
   openapi?: DjustAuthSecurityScheme;
 };

@@ -1,0 +1,104 @@
+import { HttpException, Logger, type CanActivate, type LoggerService } from '@nestjs/common';
+import { isObservable, lastValueFrom } from 'rxjs';
+import type { AuthResult, CallContext } from '../core/call-context.interface.js';
+import type { HandlerRecord, ViewRecord } from '../discovery/view-record.interface.js';
+import { DjustException } from '../errors/djust.exception.js';
+import type { HasPermissionFn } from '../interfaces/djust-module-options.interface.js';
+import { permissionDeniedError, unauthenticatedError } from './auth-errors.js';
+import { DjustExecutionContext, type DjustGuardTarget } from './djust-execution-context.js';
+import { evaluateAccess, type AccessDecision } from './evaluate-access.js';
+
+/** `getHandler()` for view-level guards of a view without its own `mount`. */
+function mount(): void {}
+
+/**
+ * Runs the view-level and handler-level access checks of the pipeline, on
+ * both transports, from the records precomputed at bootstrap (no reflection
+ * per call):
+ *
+ * 1. `@LoginRequired()` / `@PermissionRequired()`: anonymous → 401
+ *    `unauthenticated`; a permission not granted → 403 `permission_denied`.
+ *    The 403 never names the permission.
+ * 2. The app's own guards (`@UseGuards()`), with a `DjustExecutionContext`.
+ *    `false` → 403; a thrown `HttpException` with status 401 → 401; a thrown
+ *    `DjustException` as is; anything else thrown → 403 (logged, its message
+ *    never sent). Guards may return a boolean, a promise or an Observable.
+ */
+export class AccessChecker {
+  private readonly viewTargets = new WeakMap<ViewRecord, DjustGuardTarget>();
+  private readonly handlerTargets = new WeakMap<HandlerRecord, DjustGuardTarget>();
+
+  constructor(
+    private readonly hasPermission: HasPermissionFn,
+    private readonly logger: Pick<LoggerService, 'warn' | 'error'> = new Logger('DjustAuth'),
+  ) {}
+
+  /** View-level checks (before the handler is resolved). `data`: the call's params, for `switchToWs().getData()`. */
+  async checkView(view: ViewRecord, auth: AuthResult, ctx: CallContext, data?: unknown): Promise<void> {
+    this.throwUnlessAllowed(await evaluateAccess(auth.user, view.loginRequired, view.permissions, this.hasPermission, this.logger));
+    if (view.guards.length > 0) await this.runGuards(view.guards, ctx, auth.user, this.viewTarget(view), data);
+  }
+
+  /** Handler-level checks. `data`: the call's params, for `switchToWs().getData()`. */
+  async checkHandler(view: ViewRecord, handler: HandlerRecord, auth: AuthResult, ctx: CallContext, data?: unknown): Promise<void> {
+    this.throwUnlessAllowed(await evaluateAccess(auth.user, false, handler.permissions, this.hasPermission, this.logger));
+    if (handler.guards.length > 0) await this.runGuards(handler.guards, ctx, auth.user, this.handlerTarget(view, handler), data);
+  }
+
+  private throwUnlessAllowed(decision: AccessDecision): void {
+    if (decision === 'unauthenticated') throw unauthenticatedError();
+    if (decision === 'forbidden') throw permissionDeniedError();
+  }
+
+  private async runGuards(
+    guards: readonly CanActivate[],
+    ctx: CallContext,
+    user: unknown,
+    target: DjustGuardTarget,
+    data: unknown,
+  ): Promise<void> {
+    const context = new DjustExecutionContext(ctx, user, target, data);
+    for (const guard of guards) {
+      let allowed: unknown;
+      try {
+        allowed = guard.canActivate(context);
+        if (typeof allowed !== 'boolean') {
+          allowed = await allowed;
+          if (isObservable(allowed)) allowed = await lastValueFrom(allowed);
+        }
+      } catch (err) {
+        throw this.guardError(guard, err);
+      }
+      if (!allowed) throw permissionDeniedError();
+    }
+  }
+
+  private guardError(guard: CanActivate, err: unknown): DjustException {
+    if (err instanceof DjustException) return err;
+    if (err instanceof HttpException) {
+      return err.getStatus() === 401 ? unauthenticatedError() : permissionDeniedError();
+    }
+    const name = guard?.constructor?.name ?? 'guard';
+    this.logger.warn(`${name} threw; denied. ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    return permissionDeniedError();
+  }
+
+  private viewTarget(view: ViewRecord): DjustGuardTarget {
+    let target = this.viewTargets.get(view);
+    if (target === undefined) {
+      const proto = view.viewClass.prototype as { mount?: unknown };
+      target = { viewClass: view.viewClass, handler: typeof proto.mount === 'function' ? proto.mount : mount, pattern: 'mount' };
+      this.viewTargets.set(view, target);
+    }
+    return target;
+  }
+
+  private handlerTarget(view: ViewRecord, handler: HandlerRecord): DjustGuardTarget {
+    let target = this.handlerTargets.get(handler);
+    if (target === undefined) {
+      target = { viewClass: view.viewClass, handler: handler.method, pattern: handler.name };
+      this.handlerTargets.set(handler, target);
+    }
+    return target;
+  }
+}

@@ -1,0 +1,166 @@
+import 'reflect-metadata';
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { IsInt, IsOptional, IsString } from 'class-validator';
+import type { HandlerRecord, ViewRecord } from '../discovery/view-record.interface.js';
+import type { DjustAuthClass } from '../interfaces/djust-auth.interface.js';
+import { createOpenApiDocument, operationIdFor, operationPath } from './openapi-document.factory.js';
+
+class Session {
+  static readonly csrf = true;
+  static readonly openapi = { name: 'session', scheme: { type: 'apiKey', in: 'cookie', name: 'connect.sid' } };
+}
+class Token {
+  static readonly csrfExempt = true;
+  static readonly openapi = { name: 'token', scheme: { type: 'http', scheme: 'bearer' } };
+}
+
+class UpdateDto {
+  @IsInt() id!: number;
+  @IsString() status!: string;
+}
+class OptionalDto {
+  @IsOptional() @IsString() note?: string;
+}
+
+type HandlerSpec = Partial<Omit<HandlerRecord, 'options'>> & { name: string; options?: Partial<HandlerRecord['options']> };
+
+function view(slug: string, authClasses: DjustAuthClass[], handlers: HandlerSpec[], extra: Partial<ViewRecord> = {}): ViewRecord {
+  return {
+    slug,
+    viewClass: class {} as any,
+    authClasses,
+    csrfExempt: false,
+    loginRequired: false,
+    permissions: [],
+    guards: [],
+    handlers: new Map(
+      handlers.map((h) => [
+        h.name,
+        {
+          dtoType: undefined,
+          arity: h.dtoType ? 1 : 0,
+          permissions: [],
+          rateLimit: undefined,
+          bucket: `${slug}:${h.name}`,
+          guards: [],
+          method: function () {},
+          ...h,
+          options: { exposeApi: true, deprecated: false, ...h.options },
+        } as HandlerRecord,
+      ]),
+    ),
+    hasApiMount: false,
+    dependencyKeys: new Set(),
+    create: () => {
+      throw new Error('never');
+    },
+    ...extra,
+  };
+}
+
+const views = (): ViewRecord[] => [
+  view('order-detail', [Session], [
+    { name: 'update_status', dtoType: UpdateDto, options: { summary: 'Update', description: 'Marks it.', deprecated: true } },
+    { name: 'ping' },
+    { name: 'hidden', options: { exposeApi: false } },
+    { name: 'limited', dtoType: OptionalDto, rateLimit: { limit: 5, ttl: 1000 }, permissions: ['orders.change'] },
+  ]),
+  view('api', [Token, Session], [{ name: 'call', dtoType: UpdateDto }]),
+  view('exempt', [Session], [{ name: 'call' }], { csrfExempt: true }),
+];
+
+describe('createOpenApiDocument', () => {
+  const { document, warnings } = createOpenApiDocument(views(), { prefix: '/djust/', title: 'T', version: '9', description: 'D' });
+  const op = (path: string) => document.paths[path].post;
+
+  it('is an OpenAPI 3.1.0 document with info from the options', () => {
+    assert.equal(document.openapi, '3.1.0');
+    assert.deepEqual(document.info, { title: 'T', version: '9', description: 'D' });
+    assert.deepEqual(warnings, []);
+  });
+
+  it('has one sorted post per exposeApi handler at /<prefix>/api/<slug>/<handler>/', () => {
+    assert.deepEqual(Object.keys(document.paths), [
+      '/djust/api/api/call/',
+      '/djust/api/exempt/call/',
+      '/djust/api/order-detail/limited/',
+      '/djust/api/order-detail/ping/',
+      '/djust/api/order-detail/update_status/',
+    ]);
+    assert.equal(operationPath('', 'a', 'b'), '/api/a/b/');
+  });
+
+  it('derives stable, unique operationIds and tags per view', () => {
+    assert.equal(op('/djust/api/order-detail/update_status/').operationId, 'order_detail_update_status');
+    assert.equal(operationIdFor('a-b', 'c'), 'a_b_c');
+    const clash = createOpenApiDocument([view('a-b', [Token], [{ name: 'c' }]), view('a', [Token], [{ name: 'b_c' }])], { prefix: 'p' }).document;
+    assert.deepEqual(
+      Object.values(clash.paths).map((p) => p.post.operationId),
+      ['a_b_c', 'a_b_c_2'],
+    );
+    assert.deepEqual(op('/djust/api/api/call/').tags, ['api']);
+    assert.deepEqual(document.tags.map((t) => t.name), ['api', 'exempt', 'order-detail']);
+  });
+
+  it('is deterministic whatever the registry order', () => {
+    const again = createOpenApiDocument([...views()].reverse(), { prefix: 'djust', title: 'T', version: '9', description: 'D' });
+    assert.equal(JSON.stringify(again.document), JSON.stringify(document));
+  });
+
+  it('copies summary, description and deprecated', () => {
+    const o = op('/djust/api/order-detail/update_status/');
+    assert.equal(o.summary, 'Update');
+    assert.equal(o.description, 'Marks it.');
+    assert.equal(o.deprecated, true);
+    assert.equal('deprecated' in op('/djust/api/order-detail/ping/'), false);
+  });
+
+  it('request bodies: DTO $ref, required only with a required property; optional empty object without parameters', () => {
+    assert.deepEqual(op('/djust/api/order-detail/update_status/').requestBody, {
+      required: true,
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/UpdateDto' } } },
+    });
+    assert.equal(op('/djust/api/order-detail/limited/').requestBody.required, false);
+    const ping = op('/djust/api/order-detail/ping/').requestBody as any;
+    assert.equal(ping.required, false);
+    assert.equal(ping.content['application/json'].schema.type, 'object');
+  });
+
+  it('responses: envelope, the error statuses, 429/503 with headers only for rate-limited handlers', () => {
+    const plain = Object.keys(op('/djust/api/order-detail/ping/').responses);
+    assert.deepEqual(plain, ['200', '400', '401', '403', '404', '413', '415', '500', '2XX']);
+    const limited = op('/djust/api/order-detail/limited/').responses as any;
+    assert.deepEqual(Object.keys(limited), ['200', '400', '401', '403', '404', '413', '415', '429', '500', '503', '2XX']);
+    const r429 = document.components.responses.DjustError429 as any;
+    assert.equal(r429.headers['Retry-After'].required, true);
+    assert.deepEqual((document.components.schemas.DjustError429.properties as any).error.enum, ['rate_limited']);
+    assert.deepEqual(document.components.schemas.DjustSuccess.required, ['result', 'assigns']);
+    assert.deepEqual(op('/djust/api/order-detail/limited/')['x-djust-rate-limit'], { limit: 5, ttl: 1000 });
+    assert.deepEqual(op('/djust/api/order-detail/limited/')['x-djust-permissions'], ['orders.change']);
+  });
+
+  it('documents 504 only with a handler timeout', () => {
+    const doc = createOpenApiDocument(views(), { prefix: 'djust', handlerTimeout: 1000 }).document;
+    assert.ok('504' in doc.paths['/djust/api/order-detail/ping/'].post.responses);
+  });
+
+  it('security: one alternative per auth class, in order; schemes in components', () => {
+    assert.deepEqual(op('/djust/api/api/call/').security, [{ token: [] }, { session: [] }]);
+    assert.deepEqual(Object.keys(document.components.securitySchemes), ['session', 'token']);
+  });
+
+  it('CSRF header: required with session-only auth, optional when another class may win, absent when exempt', () => {
+    const csrf = (path: string) => (op(path).parameters ?? []).find((p: any) => p.name === 'X-CSRF-Token') as any;
+    assert.equal(csrf('/djust/api/order-detail/ping/').required, true);
+    assert.equal(csrf('/djust/api/order-detail/ping/').in, 'header');
+    assert.equal(csrf('/djust/api/api/call/').required, false);
+    assert.equal(csrf('/djust/api/exempt/call/'), undefined);
+  });
+
+  it('warns about a view without auth classes and an untyped parameter', () => {
+    const result = createOpenApiDocument([view('x', [], [{ name: 'y', arity: 1 }])], { prefix: 'djust' });
+    assert.equal('security' in result.document.paths['/djust/api/x/y/'].post, false);
+    assert.deepEqual(result.warnings.map((w) => w.operation), ['x.y', 'x.y']);
+  });
+});

@@ -1,0 +1,82 @@
+/**
+ * The subset of OpenAPI 3.1 / JSON Schema 2020-12 that nestjs-djust generates.
+ * Deliberately loose (`[keyword: string]: unknown`) so any valid keyword can be
+ * carried through, yet typed enough for the generator's own code.
+ */
+
+/** A JSON Schema 2020-12 schema object (an OpenAPI 3.1 Schema Object). */
+export interface JsonSchema {
+  $ref?: string;
+  type?: JsonSchemaType | JsonSchemaType[];
+  format?: string;
+  enum?: unknown[];
+  const?: unknown;
+  items?: JsonSchema;
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  additionalProperties?: boolean | JsonSchema;
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+  allOf?: JsonSchema[];
+  description?: string;
+  [keyword: string]: unknown;
+}
+
+/** A JSON Schema primitive type name. */
+export type JsonSchemaType = 'string' | 'number' | 'integer' | 'boolean' | 'object' | 'array' | 'null';
+
+/** An OpenAPI Operation Object (the parts nestjs-djust writes). */
+export interface OpenApiOperation {
+  operationId: string;
+  tags: string[];
+  summary?: string;
+  description?: string;
+  deprecated?: boolean;
+  parameters?: Record<string, unknown>[];
+  requestBody: Record<string, unknown>;
+  responses: Record<string, unknown>;
+  /** Absent when the view has no auth class (every call answers 401). */
+  security?: Record<string, string[]>[];
+  [key: string]: unknown;
+}
+
+/** The generated OpenAPI 3.1.0 document. */
+export interface OpenApiDocument {
+  openapi: '3.1.0';
+  info: { title: string; version: string; description?: string };
+  tags: { name: string; description?: string }[];
+  paths: Record<string, { post: OpenApiOperation }>;
+  components: {
+    schemas: Record<string, JsonSchema>;
+    responses: Record<string, Record<string, unknown>>;
+    securitySchemes: Record<string, Record<string, unknown>>;
+  };
+  [key: string]: unknown;
+}
+
+/**
+ * Something the generator could not describe exactly. Collected while
+ * generating and reported once (logged at startup by `DjustOpenApiService`).
+ */
+export interface OpenApiWarning {
+  /** The component schema (DTO) concerned, when the problem is in a DTO. */
+  schema?: string;
+  /** The DTO property concerned. */
+  property?: string;
+  /** The operation concerned (`<slug>.<handler>`), when the problem is in an operation. */
+  operation?: string;
+  /** The auth class concerned, when the problem is its security scheme. */
+  authClass?: string;
+  /** What could not be mapped and what was emitted instead. */
+  reason: string;
+}
+
+/** Formats a warning as one log line. */
+export function formatOpenApiWarning(warning: OpenApiWarning): string {
+  const where = [
+    warning.operation && `operation ${warning.operation}`,
+    warning.schema && `schema ${warning.schema}${warning.property ? `.${warning.property}` : ''}`,
+    warning.authClass && `auth class ${warning.authClass}`,
+  ].filter(Boolean);
+  return `OpenAPI: ${where.length ? `${where.join(', ')}: ` : ''}${warning.reason}`;
+}

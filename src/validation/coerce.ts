@@ -1,0 +1,46 @@
+import type { DtoPlan, PropertyPlan } from './dto-plan.js';
+
+const NUMBER_RE = /^-?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** `"42"` → 42 for numeric properties; anything else unchanged (validation then rejects it). */
+function coerceScalar(value: unknown, kind: PropertyPlan['coerce']): unknown {
+  if (typeof value !== 'string') return value;
+  if (kind === 'number') return NUMBER_RE.test(value) ? Number(value) : value;
+  if (kind === 'boolean') {
+    if (value === 'true' || value === '1') return true;
+    if (value === 'false' || value === '0') return false;
+  }
+  return value;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * Picks the DTO's declared properties out of `input` (own keys only: unknown
+ * keys are dropped) and coerces string input where the DTO declares a number,
+ * an integer or a boolean. Nested DTOs are picked and coerced recursively.
+ * Returns a fresh plain object; `input` is not modified.
+ */
+export function pickAndCoerce(plan: DtoPlan, input: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const p of plan.properties) {
+    if (!Object.prototype.hasOwnProperty.call(input, p.name)) continue;
+    let value = input[p.name];
+    if (p.coerce) {
+      value = p.each && Array.isArray(value) ? value.map((v) => coerceScalar(v, p.coerce)) : coerceScalar(value, p.coerce);
+    }
+    if (p.nested) {
+      const nested = p.nested;
+      if (Array.isArray(value)) value = value.map((v) => (isPlainObject(v) ? pickAndCoerce(nested, v) : v));
+      else if (isPlainObject(value)) value = pickAndCoerce(nested, value);
+    }
+    out[p.name] = value;
+  }
+  return out;
+}
+
+export { isPlainObject };
