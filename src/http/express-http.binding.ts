@@ -102,5 +102,11 @@ function readBody(req: Req, limit: number): Promise<string | null> {
     req.on('error', (e: unknown) => {
       if (!done) reject(e);
     });
+    req.on('close', () => {
+      if (!done && !req.complete) {
+        done = true;
+        reject(new Error('client closed the request'));
+      }
+    });
   });
 }

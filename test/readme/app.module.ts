@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { DjustModule } from 'nestjs-djust';
+import { OrderRepository } from './order.repository.js';
+import { OrderView } from './order.view.js';
+
+@Module({
+  imports: [DjustModule.forRoot({ debug: false })],
+  providers: [OrderRepository, OrderView],
+})
+export class AppModule {}
