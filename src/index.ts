@@ -14,7 +14,7 @@ export { RateLimit } from './decorators/rate-limit.decorator.js';
 export { apiResponse, ApiResponse, type ApiResponseOptions } from './core/api-response.js';
 export { SessionAuth } from './auth/session-auth.js';
 export { getOrCreateCsrfToken, CSRF_HEADER_NAMES } from './auth/csrf.js';
-export { withDjust } from './openapi/with-djust.js';
+export { withDjust, mergeDjustDocument } from './openapi/with-djust.js';
 
 export type { DjustAuth, DjustAuthClass, DjustAuthSecurityScheme } from './interfaces/djust-auth.interface.js';
 export type {
@@ -32,7 +32,9 @@ export { DjustPipeline } from './core/djust-pipeline.service.js';
 export { ViewRegistry } from './discovery/view-registry.js';
 export type { ViewRecord, HandlerRecord } from './discovery/view-record.interface.js';
 export { DjustOpenApiService } from './openapi/openapi.service.js';
-export { createOpenApiDocument } from './openapi/openapi-document.factory.js';
+export { createOpenApiDocument, operationIdFor, type CreateOpenApiDocumentOptions, type OpenApiGenerationResult } from './openapi/openapi-document.factory.js';
+export type { OpenApiDocument } from './openapi/openapi.types.js';
+export type { OpenApiWarning } from './openapi/openapi-warning.js';
 export { MemoryThrottlerStorage } from './rate-limit/memory-throttler.storage.js';
 export { RateLimiter } from './rate-limit/rate-limiter.service.js';
 export { rateLimitHeaders } from './rate-limit/rate-limit-headers.util.js';

@@ -34,6 +34,8 @@ export interface HttpCall {
 export interface CallOutcome {
   readonly status: number;
   readonly body: unknown;
+  /** A body already serialized as JSON (sent as-is instead of `body`). */
+  readonly json?: string;
   readonly headers?: Readonly<Record<string, string>>;
 }
 

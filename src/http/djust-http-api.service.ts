@@ -45,7 +45,11 @@ export class DjustHttpApi {
       const auth = await this.authenticator.authenticate(this.moduleAuth, httpContext(raw));
       if (auth.user === null || auth.user === undefined) return errorOutcome(notFound());
     }
-    return { status: 200, body: this.openApi.getDocument() };
+    const json = this.openApi.getDocumentJson();
+    const etag = this.openApi.getEtag();
+    const cache = { etag, 'cache-control': this.options.openapi.public ? 'no-cache' : 'private, no-cache' };
+    if (raw.headers['if-none-match'] === etag) return { status: 304, body: undefined, json: '', headers: cache };
+    return { status: 200, body: undefined, json, headers: cache };
   }
 }
 

@@ -31,7 +31,7 @@ export function bindExpress(app: any, api: DjustHttpApi, logger: Logger): void {
     if (res.headersSent) return;
     res.status(outcome.status);
     res.set({ ...BASE_HEADERS, ...outcome.headers, 'content-type': 'application/json; charset=utf-8' });
-    res.end(JSON.stringify(outcome.body));
+    res.end(outcome.json ?? JSON.stringify(outcome.body));
   };
   const fail = (res: Res, err: unknown): void => {
     logger.error(`djust HTTP binding failed: ${err instanceof Error ? err.stack : String(err)}`);

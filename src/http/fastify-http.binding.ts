@@ -25,7 +25,7 @@ export function bindFastify(instance: any, api: DjustHttpApi, logger: Logger): v
       .code(outcome.status)
       .headers({ ...BASE_HEADERS, ...outcome.headers })
       .type('application/json; charset=utf-8')
-      .send(JSON.stringify(outcome.body));
+      .send(outcome.json ?? JSON.stringify(outcome.body));
 
   instance.register(async (child: any) => {
     child.removeAllContentTypeParsers();

@@ -40,10 +40,6 @@ function schemaOf(dto: Function, factory = new DtoSchemaFactory()): { schema: Js
   return { schema: factory.schemas.get(name)!, factory };
 }
 
-function prop(dto: Function, property: string): JsonSchema {
-  return schemaOf(dto).schema.properties![property];
-}
-
 enum Color {
   Red = 'red',
   Blue = 'blue',

@@ -1,7 +1,8 @@
 import { getMetadataStorage } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata.js';
 import { findTransformerType } from './class-transformer.metadata.js';
-import type { JsonSchema, JsonSchemaType, OpenApiWarning } from './openapi.types.js';
+import type { OpenApiWarning } from './openapi-warning.js';
+import type { JsonSchema, JsonSchemaType } from './openapi.types.js';
 import { enumType, VALIDATION_SCHEMA_TABLE, type ValidationRuleContext, type ValidationSchemaRule } from './validation-schema.table.js';
 
 /** `@nestjs/swagger` metadata keys (see `@nestjs/swagger/dist/constants.js`); read without importing swagger at runtime. */

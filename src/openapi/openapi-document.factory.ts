@@ -8,7 +8,8 @@ import {
   SUCCESS_COMPONENT,
   SUCCESS_RATE_LIMITED_COMPONENT,
 } from './envelope-schemas.js';
-import type { JsonSchema, OpenApiDocument, OpenApiOperation, OpenApiWarning } from './openapi.types.js';
+import type { OpenApiWarning } from './openapi-warning.js';
+import type { JsonSchema, OpenApiDocument, OpenApiOperation } from './openapi.types.js';
 import { authClassRequiresCsrf } from '../auth/csrf-policy.js';
 import { SecuritySchemeResolver } from './security-scheme.resolver.js';
 

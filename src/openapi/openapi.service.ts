@@ -4,7 +4,8 @@ import { DJUST_RESOLVED_OPTIONS } from '../djust.internal-constants.js';
 import type { DjustModuleOptions } from '../interfaces/djust-module-options.interface.js';
 import { createOpenApiDocument } from './openapi-document.factory.js';
 import { DJUST_VIEW_REGISTRY, type ViewRegistryLike } from './openapi.tokens.js';
-import { formatOpenApiWarning, type OpenApiDocument, type OpenApiWarning } from './openapi.types.js';
+import { formatOpenApiWarning, type OpenApiWarning } from './openapi-warning.js';
+import type { OpenApiDocument } from './openapi.types.js';
 import { DEFAULT_PREFIX } from '../djust.constants.js';
 
 interface CachedDocument {

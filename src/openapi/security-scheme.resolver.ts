@@ -1,6 +1,6 @@
 import { isPassportStrategyClass } from '../auth/passport-strategy.runner.js';
 import type { DjustAuthClass } from '../interfaces/djust-auth.interface.js';
-import type { OpenApiWarning } from './openapi.types.js';
+import type { OpenApiWarning } from './openapi-warning.js';
 
 /** An OpenAPI Security Scheme Object. */
 export type SecuritySchemeObject = Record<string, unknown>;

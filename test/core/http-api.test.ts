@@ -264,6 +264,18 @@ for (const adapter of ADAPTERS) {
       assert.ok(instanceCount() - start >= 50);
     });
 
+    it('serves the OpenAPI document with an ETag, and 304 when unchanged', async () => {
+      const first = await request(`${running.url}/djust/api/openapi.json`);
+      assert.equal(first.status, 200);
+      assert.equal(first.body.openapi, '3.1.0');
+      assert.ok(first.body.paths['/djust/api/order/update_status/'].post);
+      assert.equal(first.body.paths['/djust/api/order/ws_only/'], undefined);
+      const etag = first.headers.get('etag');
+      assert.ok(etag);
+      const again = await request(`${running.url}/djust/api/openapi.json`, { headers: { 'if-none-match': etag! } });
+      assert.equal(again.status, 304);
+    });
+
     it('marks responses no-store and nosniff', async () => {
       const res = await call('nothing');
       assert.equal(res.headers.get('cache-control'), 'no-store');

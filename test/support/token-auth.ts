@@ -21,6 +21,7 @@ export const USERS: Record<string, TestUser> = {
 @Injectable()
 export class TestTokenAuth implements DjustAuth {
   static csrfExempt = true;
+  static openapi = { name: 'testToken', scheme: { type: 'http', scheme: 'bearer' } };
 
   authenticate(req: { headers: Record<string, string | string[] | undefined> }): TestUser | null {
     const header = req.headers.authorization;
