@@ -43,4 +43,4 @@ export type { RateLimitDecision } from './rate-limit/rate-limit-decision.interfa
 export { RedisThrottlerStorage } from './rate-limit/redis-throttler.storage.js';
 export { DjustPermissionGuard } from './auth/permission.guard.js';
 export { defaultHasPermission } from './auth/default-has-permission.js';
-export { SessionIoAdapter } from './auth/session-io.adapter.js';
+export { SessionIoAdapter, type EngineMiddleware } from './auth/session-io.adapter.js';

@@ -12,7 +12,7 @@ export const CSRF_HEADER_NAMES = ['x-csrf-token', 'x-csrftoken'] as const;
 /** Reasons given in `details.csrf` of the 403. */
 export const CSRF_REASONS = {
   missingHeader: 'CSRF token missing: send it in the X-CSRF-Token header.',
-  noSessionToken: 'CSRF token not set for this session: fetch one from GET /<prefix>/api/csrf.',
+  noSessionToken: 'No CSRF token for this session: fetch one from the /api/csrf endpoint after logging in.',
   mismatch: 'CSRF token incorrect.',
 } as const;
 

@@ -6,10 +6,18 @@ export type EngineMiddleware = (req: any, res: any, next: (err?: unknown) => voi
 
 /**
  * An `IoAdapter` that runs the app's session middleware on socket.io's engine
- * (`io.engine.use(...)`) for every handshake, so `socket.request` carries
- * `session` and — with `passport.session()` — `user`, which is what
- * `SessionAuth` reads over WS. Express adapter: the middlewares are the same
- * instances the app uses with `app.use(...)`.
+ * (`io.engine.use(...)`) for each connection's handshake request, so
+ * `socket.request` carries `session` and — with `passport.session()` — `user`,
+ * which is what `SessionAuth` reads over WS. Express adapter: pass the same
+ * middleware instances the app uses with `app.use(...)`. Fastify adapter: pass
+ * a function that loads the `@fastify/session` session onto the request (see
+ * the README).
+ *
+ * The middlewares run once per connection: on the handshake request only (the
+ * one `socket.request` is), never on the later polling or upgrade requests of
+ * the same connection, so the session store is read once and never rewritten.
+ * The user is the session's user at connect time. A middleware that fails
+ * refuses the connection.
  *
  * @example
  * ```ts
@@ -29,7 +37,18 @@ export class SessionIoAdapter extends IoAdapter {
 
   override createIOServer(...args: Parameters<IoAdapter['createIOServer']>): ReturnType<IoAdapter['createIOServer']> {
     const server = super.createIOServer(...args);
-    for (const middleware of this.middlewares) server.engine.use(middleware);
+    for (const middleware of this.middlewares) server.engine.use(handshakeOnly(middleware));
     return server;
   }
+}
+
+/**
+ * Wraps a middleware so it runs only on a connection's first request: engine.io
+ * requests that belong to an open connection carry its id (`?sid=`).
+ */
+export function handshakeOnly(middleware: EngineMiddleware): EngineMiddleware {
+  return (req, res, next) => {
+    if (req?._query?.sid !== undefined) return next();
+    middleware(req, res, next);
+  };
 }
