@@ -1,0 +1,84 @@
+import 'reflect-metadata';
+import type { LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import session from 'express-session';
+import { randomBytes } from 'node:crypto';
+import type passport from 'passport';
+import { SessionIoAdapter, withDjust } from '../src/index.js';
+import { SamplePassport } from './auth/sample-passport.factory.js';
+import { SqlClient } from './database/sql-client.js';
+import { djustClientDir, samplePublicDir } from './sample-assets.js';
+import { SampleModule, type SampleModuleOptions } from './sample.module.js';
+
+/** Options of {@link createSampleApp}. Nothing is read from the environment here (`main.ts` does that). */
+export interface SampleAppOptions extends SampleModuleOptions {
+  /** Signs the session cookie. Default: random per start (sessions end on restart). */
+  sessionSecret?: string;
+  /** Nest's logger: `false` for silence, or the levels to print. Default: Nest's default. */
+  logger?: false | LogLevel[];
+}
+
+/** Where the sample serves what. */
+export const SAMPLE_PATHS = {
+  page: '/',
+  swaggerUi: '/docs',
+  swaggerJson: '/docs-json',
+  openapi: '/djust/api/openapi.json',
+  csrf: '/djust/api/csrf',
+  client: '/djust-client/',
+} as const;
+
+/**
+ * Builds the sample app, ready to `listen()`: express with sessions and
+ * Passport (HTTP and socket.io), the page at `/`, the djust browser client
+ * at `/djust-client/`, Swagger UI at `/docs` with the djust operations merged.
+ * Used by `main.ts` and by the tests.
+ */
+export async function createSampleApp(options: SampleAppOptions = {}): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(SampleModule.forRoot(options), {
+    logger: options.logger === undefined ? undefined : options.logger,
+  });
+
+  // Sessions + Passport, for HTTP requests and for socket.io handshakes alike.
+  const pp = app.get<passport.Authenticator>(SamplePassport);
+  const sessionMiddleware = session({
+    secret: options.sessionSecret ?? randomBytes(32).toString('base64url'),
+    resave: false,
+    saveUninitialized: false,
+    cookie: { httpOnly: true, sameSite: 'lax' },
+  });
+  const middlewares = [sessionMiddleware, pp.initialize(), pp.session()];
+  for (const middleware of middlewares) app.use(middleware);
+  app.useWebSocketAdapter(new SessionIoAdapter(app, middlewares));
+
+  // The page and the browser client (socket.io serves its own at /socket.io/socket.io.js).
+  app.useStaticAssets(samplePublicDir(), { index: 'index.html' });
+  const clientDir = djustClientDir();
+  if (clientDir) app.useStaticAssets(clientDir, { prefix: SAMPLE_PATHS.client });
+
+  // Swagger UI: the app's own routes plus every exposeApi handler, as OpenAPI 3.1.
+  // A factory: the djust operations are known once the app has initialised.
+  const config = new DocumentBuilder()
+    .setTitle('nestjs-djust sample')
+    .setDescription(
+      'Orders over HTTP and socket.io. Session calls: POST /login, then GET /djust/api/csrf and send the token as X-CSRF-Token. ' +
+        'Token calls: "Authorize" with the demo token printed at startup.',
+    )
+    .setVersion('1.0.0')
+    .setOpenAPIVersion('3.1.0')
+    .build();
+  SwaggerModule.setup(SAMPLE_PATHS.swaggerUi.slice(1), app, () => withDjust(app, SwaggerModule.createDocument(app, config)), {
+    jsonDocumentUrl: SAMPLE_PATHS.swaggerJson.slice(1),
+    swaggerOptions: { persistAuthorization: true },
+  });
+
+  app.enableShutdownHooks();
+  return app;
+}
+
+/** The database description of a built sample app (for the startup banner). */
+export function sampleDatabaseDescription(app: NestExpressApplication): string {
+  return app.get<SqlClient>(SqlClient).description;
+}

@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { openSqlClient } from '../../sample/database/sample-database.module.js';
+import { SEED_ORDERS, migrateAndSeed } from '../../sample/database/sample-schema.js';
+import { DEMO_ACCOUNTS, DEMO_API_TOKEN } from '../../sample/auth/demo-credentials.js';
+import { OrderEvents } from '../../sample/orders/order-events.service.js';
+import { OrderRepository } from '../../sample/orders/order.repository.js';
+import { UserRepository } from '../../sample/auth/user.repository.js';
+import type { SqlClient } from '../../sample/database/sql-client.js';
+
+/** The same checks on any backend: migrations, the one-time seed, the repositories. */
+async function exerciseBackend(sql: SqlClient, reopen: () => Promise<SqlClient>): Promise<void> {
+  let report = await migrateAndSeed(sql);
+  const events = new OrderEvents();
+  const changes: unknown[] = [];
+  events.subscribe((c) => changes.push(c));
+  const orders = new OrderRepository(sql, events);
+  const users = new UserRepository(sql);
+  if (report.seededOrders) {
+    assert.deepEqual(report, { seededOrders: SEED_ORDERS.length, seededUsers: DEMO_ACCOUNTS.length });
+    assert.deepEqual(await orders.list(), SEED_ORDERS);
+  }
+  const before = await orders.find(42);
+  assert.ok(before);
+  const updated = await orders.setStatus(42, 'shipped');
+  assert.deepEqual(updated, { ...before, status: 'shipped' });
+  assert.deepEqual(changes, [{ order_id: 42, status: 'shipped' }]);
+  assert.equal(await orders.setStatus(999_999, 'shipped'), undefined);
+  assert.equal(changes.length, 1, 'no event for a missing order');
+
+  assert.deepEqual((await orders.chart('orders_by_status')).labels, ['new', 'paid', 'shipped', 'delivered', 'refunded', 'cancelled']);
+  const admin = await users.verifyCredentials('admin', 'admin');
+  assert.deepEqual(admin && { username: admin.username, permissions: admin.permissions }, { username: 'admin', permissions: ['orders.view_order', 'orders.change_order'] });
+  assert.equal(await users.verifyCredentials('admin', 'wrong'), undefined);
+  assert.equal(await users.verifyCredentials('fulfillment-bot', ''), undefined, 'token-only accounts cannot log in');
+  assert.equal((await users.findByToken(DEMO_API_TOKEN))?.username, 'fulfillment-bot');
+  assert.equal(await users.findByToken('nope'), undefined);
+
+  // A new id after the seeded ones: the identity sequence was moved past them.
+  const [row] = await sql.query<{ id: number }>(`INSERT INTO djust_sample.orders (customer, item, total_cents) VALUES ('Test', 'Thing', 1) RETURNING id`);
+  assert.ok(row.id > Math.max(...SEED_ORDERS.map((o) => o.id)), String(row.id));
+  await sql.query('DELETE FROM djust_sample.orders WHERE id = $1', [row.id]);
+
+  // Second start: the data is kept, nothing is seeded again.
+  await sql.close();
+  const again = await reopen();
+  try {
+    report = await migrateAndSeed(again);
+    assert.deepEqual(report, { seededOrders: 0, seededUsers: 0 });
+    assert.equal((await new OrderRepository(again, new OrderEvents()).find(42))?.status, 'shipped');
+  } finally {
+    await again.close();
+  }
+}
+
+describe('sample database', () => {
+  it('PGlite with a data directory: seeds on first start only, keeps data', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'djust-pglite-'));
+    try {
+      const dataDir = join(dir, 'db');
+      await exerciseBackend(await openSqlClient({ dataDir }), () => openSqlClient({ dataDir }));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  // A separate variable, so a DATABASE_URL meant for the app is never wiped by a test.
+  const url = process.env.DJUST_TEST_DATABASE_URL;
+  it('PostgreSQL through pg (DJUST_TEST_DATABASE_URL), same SQL', { skip: url ? false : 'DJUST_TEST_DATABASE_URL not set' }, async () => {
+    const sql = await openSqlClient({ databaseUrl: url });
+    await sql.exec('DROP SCHEMA IF EXISTS djust_sample CASCADE');
+    await exerciseBackend(sql, () => openSqlClient({ databaseUrl: url }));
+  });
+});
