@@ -25,6 +25,16 @@ export type {
 } from './interfaces/djust-module-options.interface.js';
 export type { RateLimitOptions } from './interfaces/rate-limit-options.interface.js';
 export type { CallContext, AuthResult } from './core/call-context.interface.js';
+export type {
+  MountRequest,
+  MountAck,
+  EventRequest,
+  EventAck,
+  UnmountRequest,
+  UnmountAck,
+  ErrorAck,
+  AssignsPush,
+} from './client/djust-protocol.js';
 
 export { DjustException, ERROR_STATUS, type DjustErrorKind, type DjustErrorBody } from './errors/djust.exception.js';
 export { DjustConfigurationError } from './errors/djust-configuration.error.js';

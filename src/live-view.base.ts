@@ -13,6 +13,11 @@ export interface ViewContext {
  * Base class of every LiveView. It provides `httpRequest`, `transport` and `user`
  * as prototype getters, so none of them is ever an assign.
  *
+ * Optional lifecycle methods a view may define: `mount(params)` (WS mount, and
+ * before every HTTP call), `apiMount(params)` (instead of `mount` on HTTP calls),
+ * and `unmount()` (when a socket unmounts the view or disconnects, after the
+ * events already sent to it — the place to clear timers and unsubscribe).
+ *
  * @example
  * ```ts
  * @LiveView()

@@ -52,7 +52,7 @@ export function resolveOptions(options: DjustModuleOptions, defaultAuthClasses: 
     ws: Object.freeze({
       maxViewsPerSocket: positive('ws.maxViewsPerSocket', options.ws?.maxViewsPerSocket, 32),
       eventsPerSecond: positive('ws.eventsPerSecond', options.ws?.eventsPerSecond, 100),
-      maxMessageSize: positive('ws.maxMessageSize', options.ws?.maxMessageSize, bodyLimit),
+      maxMessageSize: positive('ws.maxMessageSize', options.ws?.maxMessageSize, Math.min(bodyLimit, 256 * 1024)),
       maxSocketsPerCaller: positive('ws.maxSocketsPerCaller', options.ws?.maxSocketsPerCaller, 64),
     }),
     logExposure: options.logExposure === true,

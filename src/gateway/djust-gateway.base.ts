@@ -1,162 +1,220 @@
-import { Inject, Logger } from '@nestjs/common';
-import {
-  ConnectedSocket,
-  MessageBody,
-  SubscribeMessage,
-  type OnGatewayConnection,
-  type OnGatewayDisconnect,
-  type OnGatewayInit,
-} from '@nestjs/websockets';
+import { Inject, Logger, Optional } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit } from '@nestjs/websockets';
 import { randomUUID } from 'node:crypto';
-import { DjustPipeline, type MountedView } from '../core/djust-pipeline.service.js';
+import type { Namespace, Socket } from 'socket.io';
+import { Authenticator } from '../auth/authenticator.js';
+import { DjustPipeline } from '../core/djust-pipeline.service.js';
 import type { ResolvedDjustOptions } from '../core/resolved-options.js';
-import { DJUST_RESOLVED_OPTIONS } from '../djust.internal-constants.js';
-import { DjustException, notFound } from '../errors/djust.exception.js';
-import type { CallContext } from '../core/call-context.interface.js';
-import { originAllowed, wsContext } from './ws-context.js';
+import { DJUST_RESOLVED_OPTIONS, VIEW_CONTEXT } from '../djust.internal-constants.js';
+import { DjustConfigurationError } from '../errors/djust-configuration.error.js';
+import { notFound } from '../errors/djust.exception.js';
+import type { ViewContext } from '../live-view.base.js';
+import { DJUST_WS_CLOCK } from './gateway.tokens.js';
+import { adapterTrustProxy } from './handshake-ip.js';
+import { MountedEntry, type SocketState } from './socket-state.js';
+import { WsAdmission } from './ws-admission.js';
+import { connectError, invalidMessageError, sessionEndedError, toErrorAck } from './ws-errors.js';
 
-/** Per-socket state. */
-interface SocketState {
-  readonly ctx: CallContext;
-  readonly views: Map<string, MountedView>;
-  windowStart: number;
-  windowCount: number;
-}
-
-type Ack = Record<string, unknown>;
+type Ack = (reply: object) => void;
+type Payload = Record<string, unknown>;
 
 /**
- * The socket.io transport: `mount`, `event`, `unmount` with acks, and `assigns`
- * pushes. It only translates: every check runs in the shared pipeline.
- * (A subclass bound to the namespace `/<prefix>` is created by the module.)
+ * The socket.io transport on the namespace `/<prefix>`: `mount`, `event` and
+ * `unmount` with acks, and `assigns` pushes. It only translates; every check
+ * of a call runs in the shared {@link DjustPipeline}.
+ *
+ * Connections pass {@link WsAdmission} first (a namespace middleware: Origin,
+ * caller, sockets per caller). Messages are bound on the socket
+ * directly rather than with `@SubscribeMessage`, so the app's global guards,
+ * pipes, interceptors and filters — written for its own controllers — never
+ * run on djust traffic, exactly as on the HTTP routes, and every message gets
+ * exactly one ack. `mount` and `event` need an ack callback; without one they
+ * are ignored.
  */
 export class DjustGatewayBase implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
   private readonly logger = new Logger('Djust');
-  private readonly perCaller = new Map<string, number>();
+  private readonly states = new WeakMap<Socket, SocketState>();
+  private readonly admission: WsAdmission;
 
   constructor(
     @Inject(DjustPipeline) private readonly pipeline: DjustPipeline,
+    @Inject(Authenticator) authenticator: Authenticator,
     @Inject(DJUST_RESOLVED_OPTIONS) private readonly options: ResolvedDjustOptions,
-  ) {}
+    @Optional() @Inject(HttpAdapterHost) adapterHost?: HttpAdapterHost,
+    @Optional() @Inject(DJUST_WS_CLOCK) clock?: () => number,
+  ) {
+    const trustProxy = () => {
+      const adapter = adapterHost?.httpAdapter;
+      return adapter ? adapterTrustProxy(adapter.getType(), adapter.getInstance()) : undefined;
+    };
+    this.admission = new WsAdmission(authenticator, options, trustProxy, clock ?? Date.now);
+  }
 
-  afterInit(server: any): void {
-    // Refuse cross-site WebSocket hijacking before the connection is accepted.
-    server.use?.((socket: any, next: (err?: Error) => void) => {
-      const headers = socket.request?.headers ?? {};
-      if (!originAllowed(headers, this.options.allowedOrigins)) return next(Object.assign(new Error('origin not allowed'), { data: { error: 'permission_denied', status: 403 } }));
-      const caller = socket.handshake?.address ?? 'unknown';
-      if ((this.perCaller.get(caller) ?? 0) >= this.options.ws.maxSocketsPerCaller) {
-        return next(Object.assign(new Error('too many sockets'), { data: { error: 'rate_limited', status: 429 } }));
-      }
-      next();
+  afterInit(namespace: Namespace): void {
+    if (typeof namespace?.use !== 'function') {
+      throw new DjustConfigurationError('the djust gateway needs the socket.io WebSocket adapter (IoAdapter from @nestjs/platform-socket.io, or a subclass such as SessionIoAdapter).');
+    }
+    namespace.use((socket, next) => {
+      this.admit(socket).then(
+        () => next(),
+        (err: unknown) => next(err instanceof Error && 'data' in err ? err : connectError(this.pipeline.wireError(err, 'connection'))),
+      );
     });
+    const cap = (namespace.server?.engine as { opts?: { maxHttpBufferSize?: number } } | undefined)?.opts?.maxHttpBufferSize;
+    const { maxMessageSize } = this.options.ws;
+    if (cap && maxMessageSize >= cap && maxMessageSize !== this.options.bodyLimit) {
+      this.logger.warn(`ws.maxMessageSize (${maxMessageSize}) is not below socket.io's maxHttpBufferSize (${cap}): engine.io closes the connection on larger messages instead of djust answering payload_too_large.`);
+    }
   }
 
-  handleConnection(socket: any): void {
-    const caller = socket.handshake?.address ?? 'unknown';
-    this.perCaller.set(caller, (this.perCaller.get(caller) ?? 0) + 1);
-    socket.data.djust = { ctx: wsContext(socket), views: new Map(), windowStart: 0, windowCount: 0 } satisfies SocketState;
+  handleConnection(socket: Socket): void {
+    const state = this.states.get(socket);
+    if (!state) return void socket.disconnect(true); // not admitted by the middleware: cannot happen
+    socket.on('mount', (...args: unknown[]) => void this.onMount(socket, state, ...split(args)));
+    socket.on('event', (...args: unknown[]) => void this.onEvent(socket, state, ...split(args)));
+    socket.on('unmount', (...args: unknown[]) => this.onUnmount(state, ...split(args)));
   }
 
-  handleDisconnect(socket: any): void {
-    const caller = socket.handshake?.address ?? 'unknown';
-    const n = (this.perCaller.get(caller) ?? 1) - 1;
-    if (n <= 0) this.perCaller.delete(caller);
-    else this.perCaller.set(caller, n);
-    const state: SocketState | undefined = socket.data?.djust;
-    if (!state) return;
-    for (const mounted of state.views.values()) this.release(mounted);
+  handleDisconnect(socket: Socket): void {
+    const state = this.states.get(socket);
+    if (state) this.close(socket, state);
+  }
+
+  /** Namespace middleware: builds the socket's state, released when it closes. */
+  private async admit(socket: Socket): Promise<void> {
+    const state = await this.admission.admit(socket);
+    this.states.set(socket, state);
+    // A connection that closes between this middleware and `connect` never disconnects: release it here too.
+    const onClose = (): void => this.close(socket, state);
+    socket.conn.once('close', onClose);
+    state.detach = () => socket.conn.off('close', onClose);
+  }
+
+  private async onMount(socket: Socket, state: SocketState, payload: unknown, ack: Ack | undefined): Promise<void> {
+    if (!ack) return; // the ref could never be delivered
+    let reserved = false;
+    try {
+      const refused = state.admit(payload) ?? (isObject(payload) ? undefined : invalidMessageError());
+      if (refused) throw refused;
+      const { view, params } = payload as Payload;
+      if (typeof view !== 'string') throw notFound();
+      const full = state.reserveView();
+      if (full) throw full;
+      reserved = true;
+      await this.requireSession(socket, state);
+      const ref = randomUUID();
+      const out = await this.pipeline.mount(ref, view, params, state.ctx, () => this.push(socket, state, ref));
+      state.unreserveView();
+      reserved = false;
+      const entry = new MountedEntry(out.mounted);
+      if (state.closed) {
+        entry.leave();
+        return this.free(entry);
+      }
+      state.views.set(ref, entry);
+      ack({ ref, assigns: out.assigns }); // same tick as the set: no push can precede it
+      this.settle(socket, state, entry);
+    } catch (err) {
+      if (reserved) state.unreserveView();
+      this.fail(socket, err, `mount ${String((payload as Payload | undefined)?.view)}`, ack);
+    }
+  }
+
+  private async onEvent(socket: Socket, state: SocketState, payload: unknown, ack: Ack | undefined): Promise<void> {
+    if (!ack) return;
+    let counted: MountedEntry | undefined;
+    try {
+      const refused = state.admit(payload) ?? (isObject(payload) ? undefined : invalidMessageError());
+      if (refused) throw refused;
+      const { ref, handler, params } = payload as Payload;
+      const entry = typeof ref === 'string' ? state.views.get(ref) : undefined;
+      if (!entry || typeof handler !== 'string') throw notFound();
+      entry.enter();
+      counted = entry;
+      await this.requireSession(socket, state);
+      ack(await this.pipeline.event(entry.mounted, handler, params));
+    } catch (err) {
+      this.fail(socket, err, `event ${String((payload as Payload | undefined)?.handler)}`, ack);
+    } finally {
+      if (counted) this.settle(socket, state, counted);
+    }
+  }
+
+  private onUnmount(state: SocketState, payload: unknown, ack: Ack | undefined): void {
+    const ref = isObject(payload) ? payload.ref : undefined;
+    const entry = typeof ref === 'string' ? state.views.get(ref) : undefined;
+    if (!entry) return ack?.(toErrorAck(notFound()));
+    state.views.delete(ref as string);
+    this.free(entry);
+    ack?.({ ok: true });
+  }
+
+  /** Server push: the view's assigns changed since the client last saw them → `assigns { ref, assigns }`. */
+  private async push(socket: Socket, state: SocketState, ref: string): Promise<void> {
+    const entry = state.views.get(ref);
+    if (!entry) return; // still mounting (the mount ack carries everything), or gone
+    if (entry.isBusy) {
+      entry.pushWanted = true; // an ack is on its way; push what is left after it
+      return;
+    }
+    try {
+      const assigns = await this.pipeline.pending(entry.mounted);
+      if (state.views.get(ref) === entry && Object.keys(assigns).length > 0) socket.emit('assigns', { ref, assigns });
+    } catch (err) {
+      this.pipeline.wireError(err, `${entry.mounted.record.slug} push`); // logged; the view's own code goes on
+    }
+  }
+
+  /** One ack less in flight on `entry`; sends a push that waited for it. */
+  private settle(socket: Socket, state: SocketState, entry: MountedEntry): void {
+    if (!entry.leave() || !entry.pushWanted) return;
+    entry.pushWanted = false;
+    void this.push(socket, state, entry.mounted.ref);
+  }
+
+  /** Before each mount/event: a session-authenticated socket's session must still be alive. */
+  private async requireSession(socket: Socket, state: SocketState): Promise<void> {
+    if (state.session && !(await state.session.check())) throw Object.assign(sessionEndedError(), { endsSocket: true });
+  }
+
+  private fail(socket: Socket, err: unknown, where: string, ack: Ack): void {
+    ack(toErrorAck(this.pipeline.wireError(err, where)));
+    if ((err as { endsSocket?: boolean } | null)?.endsSocket) socket.disconnect(); // after the ack; frees every view
+  }
+
+  private close(socket: Socket, state: SocketState): void {
+    if (state.closed) return;
+    state.closed = true;
+    state.detach?.();
+    this.states.delete(socket);
+    this.admission.release(state);
+    for (const entry of state.views.values()) this.free(entry);
     state.views.clear();
   }
 
-  @SubscribeMessage('mount')
-  async onMount(@ConnectedSocket() socket: any, @MessageBody() payload: any): Promise<Ack> {
-    const state = this.state(socket);
-    try {
-      this.admit(state, payload);
-      if (state.views.size >= this.options.ws.maxViewsPerSocket) {
-        throw new DjustException('rate_limited', { non_field_errors: [`At most ${this.options.ws.maxViewsPerSocket} views per socket.`] }, 'Too many mounted views.');
-      }
-      if (typeof payload?.view !== 'string') throw notFound();
-      const ref = randomUUID();
-      let mounted: MountedView | undefined;
-      const push = async (): Promise<void> => {
-        if (!mounted || state.views.get(ref) !== mounted) return;
-        const assigns = await this.pipeline.pending(mounted);
-        if (Object.keys(assigns).length) socket.emit('assigns', { ref, assigns });
-      };
-      const out = await this.pipeline.mount(ref, payload.view, payload.params, state.ctx, push);
-      mounted = out.mounted;
-      if (!socket.connected) {
-        this.release(mounted);
-        return { error: 'not_found', details: {}, status: 404 };
-      }
-      state.views.set(ref, mounted);
-      return { ref, assigns: out.assigns };
-    } catch (err) {
-      return this.errorAck(err, `mount ${String(payload?.view)}`);
-    }
-  }
-
-  @SubscribeMessage('event')
-  async onEvent(@ConnectedSocket() socket: any, @MessageBody() payload: any): Promise<Ack> {
-    const state = this.state(socket);
-    try {
-      this.admit(state, payload);
-      const mounted = typeof payload?.ref === 'string' ? state.views.get(payload.ref) : undefined;
-      if (!mounted || typeof payload?.handler !== 'string') throw notFound();
-      return await this.pipeline.event(mounted, payload.handler, payload.params ?? undefined);
-    } catch (err) {
-      return this.errorAck(err, `event ${String(payload?.handler)}`);
-    }
-  }
-
-  @SubscribeMessage('unmount')
-  onUnmount(@ConnectedSocket() socket: any, @MessageBody() payload: any): Ack {
-    const state = this.state(socket);
-    const mounted = typeof payload?.ref === 'string' ? state.views.get(payload.ref) : undefined;
-    if (!mounted) return this.errorAck(notFound(), 'unmount');
-    state.views.delete(payload.ref);
-    this.release(mounted);
-    return { ok: true };
-  }
-
-  private state(socket: any): SocketState {
-    return (socket.data.djust ??= { ctx: wsContext(socket), views: new Map(), windowStart: 0, windowCount: 0 });
-  }
-
-  /** Per-socket events-per-second and message-size limits. */
-  private admit(state: SocketState, payload: unknown): void {
-    const now = Date.now();
-    if (now - state.windowStart >= 1000) {
-      state.windowStart = now;
-      state.windowCount = 0;
-    }
-    if (++state.windowCount > this.options.ws.eventsPerSecond) {
-      throw new DjustException('rate_limited', { non_field_errors: [`At most ${this.options.ws.eventsPerSecond} messages per second per socket.`] }, 'Too many messages.', { 'Retry-After': '1' });
-    }
-    if (payload !== null && typeof payload === 'object') {
-      let size: number;
-      try {
-        size = JSON.stringify(payload).length;
-      } catch {
-        throw new DjustException('validation_error', { non_field_errors: ['Unreadable payload.'] }, 'Invalid input.');
-      }
-      if (size > this.options.ws.maxMessageSize) throw new DjustException('payload_too_large', { limit: this.options.ws.maxMessageSize }, 'Message too large.');
-    }
-  }
-
-  private errorAck(err: unknown, where: string): Ack {
-    const wire = this.pipeline.wireError(err, where);
-    return { ...wire.toBody(), status: wire.status };
-  }
-
-  /** Frees a mounted view, running its optional `unmount()` hook. */
-  private release(mounted: MountedView): void {
+  /** Frees a mounted view: its optional `unmount()` hook runs once the events admitted before are done. */
+  private free(entry: MountedEntry): void {
+    const { mounted } = entry;
+    // A view that outlives its socket (a listener it forgot to remove) must not keep the socket alive.
+    const context = (mounted.view as unknown as Record<symbol, ViewContext | undefined>)[VIEW_CONTEXT];
+    if (context) context.push = undefined;
     const hook = (mounted.view as unknown as { unmount?: () => unknown }).unmount;
     if (typeof hook !== 'function') return;
-    Promise.resolve()
+    entry
+      .whenIdle()
+      .then(() => mounted.tail)
       .then(() => hook.call(mounted.view))
-      .catch((e) => this.logger.error(`${mounted.record.slug}.unmount threw: ${e instanceof Error ? e.stack : String(e)}`));
+      .catch((err: unknown) => this.pipeline.wireError(err, `${mounted.record.slug}.unmount`));
   }
+}
+
+/** socket.io listener args → `[payload, ack]` (the ack is the last argument when it is a function). */
+function split(args: unknown[]): [unknown, Ack | undefined] {
+  const last = args[args.length - 1];
+  return typeof last === 'function' ? [args.length > 1 ? args[0] : undefined, last as Ack] : [args[0], undefined];
+}
+
+function isObject(value: unknown): value is Payload {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

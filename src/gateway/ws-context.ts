@@ -1,45 +1,33 @@
 import type { CallContext } from '../core/call-context.interface.js';
+import { handshakeIp, type TrustProxyFn } from './handshake-ip.js';
+
+/** Longest `handshake.auth.token` read as a bearer token. */
+const MAX_TOKEN_LENGTH = 8192;
 
 /**
- * The call context of a socket: its handshake request, with
- * `handshake.auth.token` copied into `Authorization: Bearer <token>` (unless
- * the handshake already carries an Authorization header).
+ * The call context of a socket, built once per connection from its handshake
+ * request: `handshake.auth.token` (a string) is copied into
+ * `Authorization: Bearer <token>` unless the handshake already carries an
+ * Authorization header. Auth classes receive a request-like object that reads
+ * through to `socket.request` (so `session` and a Passport `user` set by engine
+ * middleware are seen live) with those headers. The caller IP honours the
+ * app's trusted proxies like `req.ip` does (`trust`).
  */
-export function wsContext(socket: any): CallContext {
+export function wsContext(socket: any, trust?: TrustProxyFn): CallContext {
   const request = socket.request ?? {};
   const token = socket.handshake?.auth?.token;
   let headers: Record<string, string | string[] | undefined> = request.headers ?? {};
-  if (typeof token === 'string' && token.length > 0 && token.length <= 8192 && !headers.authorization) {
+  if (typeof token === 'string' && token.length > 0 && token.length <= MAX_TOKEN_LENGTH && !headers.authorization) {
     headers = { ...headers, authorization: `Bearer ${token}` };
   }
-  // Auth classes receive a request-like object: the handshake request's own
-  // properties (session, user set by engine middleware) with the headers above.
   const view = Object.create(request, { headers: { value: headers, enumerable: true } });
   return {
     transport: 'ws',
     request: view,
     headers,
-    ip: socket.handshake?.address ?? request.socket?.remoteAddress,
+    ip: handshakeIp(request, socket.handshake?.address, trust),
     session: request.session,
     httpRequest: undefined,
     socket,
   };
-}
-
-/**
- * Whether a cookie-carrying handshake comes from an allowed Origin: the Host's
- * own origin, or one of `allowedOrigins`. Handshakes without cookies or
- * without an Origin header (non-browser clients) are not cookie-authenticated
- * browser sockets and pass.
- */
-export function originAllowed(headers: Record<string, string | string[] | undefined>, allowed: readonly string[]): boolean {
-  const origin = headers.origin;
-  if (!headers.cookie || typeof origin !== 'string') return true;
-  if (allowed.includes(origin)) return true;
-  const host = headers['x-forwarded-host'] ?? headers.host;
-  try {
-    return typeof host === 'string' && new URL(origin).host === host;
-  } catch {
-    return false;
-  }
 }

@@ -16,13 +16,16 @@ export interface DjustOpenApiOptions {
   public?: boolean;
 }
 
-/** WebSocket transport limits. */
+/** WebSocket transport limits. `0` turns a limit off. */
 export interface DjustWsOptions {
   /** Maximum views one socket may hold mounted at once. Default 32. */
   maxViewsPerSocket?: number;
   /** Maximum `mount`/`event` messages per second per socket. Default 100. */
   eventsPerSecond?: number;
-  /** Maximum size of one message's payload (JSON length, bytes). Default: `bodyLimit`. */
+  /**
+   * Maximum size of one message's payload (JSON length, bytes). Default 256 KiB (or `bodyLimit` if smaller).
+   * Keep it below socket.io's `maxHttpBufferSize` (1 MB), which closes the connection instead of answering 413.
+   */
   maxMessageSize?: number;
   /** Maximum simultaneous sockets per caller (user id, else IP). Default 64. */
   maxSocketsPerCaller?: number;

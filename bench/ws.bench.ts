@@ -1,0 +1,212 @@
+/**
+ * The WebSocket transport under load, in one process (app and clients alike).
+ *
+ * 1. Throughput: 100 sockets (socket.io-client, websocket transport) each mount
+ *    one view and run a closed loop of `event`s (a DTO-validated handler that
+ *    changes an assign) for BENCH_WS_DURATION seconds after BENCH_WS_WARMUP:
+ *    events/s and the round-trip p50/p99/max.
+ * 2. Memory per mounted view: 10,000 views mounted over 10 sockets
+ *    (`ws.maxViewsPerSocket` raised), heapUsed after a full GC before and after,
+ *    divided by the number of views; then the sockets disconnect and the heap
+ *    is measured again (the views must be freed).
+ *
+ * Prints a table and writes bench/results/ws.json.
+ * Run: node --expose-gc .build/bench/ws.bench.js (it re-runs itself with
+ * --expose-gc when started without it).
+ */
+import 'reflect-metadata';
+import { Injectable, Module, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ExpressAdapter } from '@nestjs/platform-express';
+import { spawnSync } from 'node:child_process';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { IsInt, IsOptional } from 'class-validator';
+import { io, type Socket } from 'socket.io-client';
+import { DjustModule, EventHandler, LiveView, LiveViewBase, type DjustAuth } from '../src/index.js';
+import { writeResult } from './bench-support.js';
+
+const gc = (globalThis as { gc?: () => void }).gc;
+if (!gc) {
+  const { status } = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url)], { stdio: 'inherit' });
+  process.exit(status ?? 1);
+}
+
+const SOCKETS = Number(process.env.BENCH_WS_SOCKETS ?? 100);
+const DURATION_S = Math.min(10, Number(process.env.BENCH_WS_DURATION ?? 5));
+const WARMUP_S = Number(process.env.BENCH_WS_WARMUP ?? 1);
+const MEMORY_VIEWS = Number(process.env.BENCH_WS_VIEWS ?? 10_000);
+const MEMORY_SOCKETS = 10;
+
+class StepDto {
+  @IsOptional() @IsInt() by?: number;
+}
+
+/** Bearer `bench-<n>`: one user per socket. */
+@Injectable()
+class BenchAuth implements DjustAuth {
+  static csrfExempt = true;
+  authenticate(req: { headers: Record<string, string | string[] | undefined> }) {
+    const h = req.headers.authorization;
+    return typeof h === 'string' && h.startsWith('Bearer bench-') ? { id: h.slice(7) } : null;
+  }
+}
+
+/** A typical small view: a few scalars and a short list. */
+@LiveView({ apiName: 'bench' })
+class BenchView extends LiveViewBase {
+  status = 'new';
+  count = 0;
+  items = ['alpha', 'beta', 'gamma', 'delta', 'epsilon'];
+  owner = '';
+  _scratch: number[] = [];
+
+  mount(params: Record<string, unknown>) {
+    this.owner = String(params.owner ?? '');
+  }
+
+  @EventHandler()
+  step({ by }: StepDto) {
+    this.count += by ?? 1;
+    return this.count;
+  }
+}
+
+function benchModule(maxViewsPerSocket: number) {
+  @Module({
+    imports: [DjustModule.forRoot({ authClasses: [BenchAuth], ws: { eventsPerSecond: 0, maxSocketsPerCaller: 0, maxViewsPerSocket } })],
+    providers: [BenchAuth, BenchView],
+  })
+  class WsBenchModule {}
+  return WsBenchModule;
+}
+
+async function boot(maxViewsPerSocket: number): Promise<{ app: INestApplication; url: string }> {
+  const app = await NestFactory.create(benchModule(maxViewsPerSocket), new ExpressAdapter(), { logger: false });
+  await app.listen(0, '127.0.0.1');
+  return { app, url: `http://127.0.0.1:${app.getHttpServer().address().port}` };
+}
+
+async function connect(url: string, n: number): Promise<Socket> {
+  const socket = io(`${url}/djust`, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { token: `bench-${n}` } });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', reject);
+  });
+  return socket;
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function throughput() {
+  const { app, url } = await boot(32);
+  const sockets = await Promise.all(Array.from({ length: SOCKETS }, (_, i) => connect(url, i)));
+  const refs = await Promise.all(sockets.map(async (s, i) => (await s.emitWithAck('mount', { view: 'bench', params: { owner: `o${i}` } })).ref as string));
+  const rtts: number[] = [];
+  let errors = 0;
+  let measuring = false;
+  let stop = false;
+  const loop = async (socket: Socket, ref: string) => {
+    while (!stop) {
+      const t0 = performance.now();
+      const ack = await socket.emitWithAck('event', { ref, handler: 'step', params: { by: '1' } });
+      if (measuring) {
+        rtts.push(performance.now() - t0);
+        if (ack?.error) errors++;
+      }
+    }
+  };
+  const loops = sockets.map((s, i) => loop(s, refs[i]));
+  await new Promise((r) => setTimeout(r, WARMUP_S * 1000));
+  measuring = true;
+  const started = performance.now();
+  await new Promise((r) => setTimeout(r, DURATION_S * 1000));
+  measuring = false;
+  const elapsed = (performance.now() - started) / 1000;
+  stop = true;
+  await Promise.all(loops);
+  for (const s of sockets) s.disconnect();
+  await app.close();
+  const sorted = Float64Array.from(rtts).sort();
+  return {
+    sockets: SOCKETS,
+    seconds: Number(elapsed.toFixed(2)),
+    events: rtts.length,
+    errors,
+    eventsPerSecond: Math.round(rtts.length / elapsed),
+    p50Ms: Number(percentile(sorted, 50).toFixed(3)),
+    p99Ms: Number(percentile(sorted, 99).toFixed(3)),
+    maxMs: Number(sorted[sorted.length - 1].toFixed(3)),
+  };
+}
+
+function heapAfterGc(): number {
+  for (let i = 0; i < 4; i++) gc!();
+  return process.memoryUsage().heapUsed;
+}
+
+async function memory() {
+  const { app, url } = await boot(MEMORY_VIEWS);
+  const sockets = await Promise.all(Array.from({ length: MEMORY_SOCKETS }, (_, i) => connect(url, i)));
+  // One warm-up mount/unmount per socket, so lazily built structures are not counted.
+  for (const s of sockets) await s.emitWithAck('unmount', { ref: (await s.emitWithAck('mount', { view: 'bench' })).ref });
+  const before = heapAfterGc();
+  const t0 = performance.now();
+  const perSocket = Math.ceil(MEMORY_VIEWS / MEMORY_SOCKETS);
+  let mounted = 0;
+  await Promise.all(
+    sockets.map(async (s, i) => {
+      for (let batch = 0; batch < perSocket; batch += 100) {
+        const acks = await Promise.all(
+          Array.from({ length: Math.min(100, perSocket - batch) }, (_, k) => s.emitWithAck('mount', { view: 'bench', params: { owner: `o${i}-${batch + k}` } })),
+        );
+        mounted += acks.filter((a) => typeof a?.ref === 'string').length;
+      }
+    }),
+  );
+  const mountSeconds = (performance.now() - t0) / 1000;
+  const after = heapAfterGc();
+  for (const s of sockets) s.disconnect();
+  // Let the server see the disconnects (I/O), then measure what is left.
+  await new Promise((r) => setTimeout(r, 500));
+  const freed = heapAfterGc();
+  await app.close();
+  return {
+    views: mounted,
+    sockets: MEMORY_SOCKETS,
+    mountsPerSecond: Math.round(mounted / mountSeconds),
+    heapBeforeMb: Number((before / 2 ** 20).toFixed(1)),
+    heapMountedMb: Number((after / 2 ** 20).toFixed(1)),
+    heapAfterDisconnectMb: Number((freed / 2 ** 20).toFixed(1)),
+    bytesPerView: Math.round((after - before) / mounted),
+    retainedAfterDisconnectBytesPerView: Math.round((freed - before) / mounted),
+  };
+}
+
+const events = await throughput();
+const mem = await memory();
+
+console.log(`WebSocket transport, one process (app + ${SOCKETS} socket.io clients), ${cpus().length} CPUs, node ${process.version}`);
+console.table([
+  { metric: 'events/s (closed loop, 100 sockets)', value: events.eventsPerSecond },
+  { metric: 'round trip p50 (ms)', value: events.p50Ms },
+  { metric: 'round trip p99 (ms)', value: events.p99Ms },
+  { metric: 'round trip max (ms)', value: events.maxMs },
+  { metric: 'error acks', value: events.errors },
+  { metric: `heap per mounted view (bytes, ${mem.views} views)`, value: mem.bytesPerView },
+  { metric: 'mounts/s', value: mem.mountsPerSecond },
+  { metric: 'heap left per view after disconnect (bytes)', value: mem.retainedAfterDisconnectBytesPerView },
+]);
+const file = writeResult('ws', {
+  bench: 'ws',
+  date: new Date().toISOString(),
+  node: process.version,
+  cpus: cpus().length,
+  cpuModel: cpus()[0]?.model,
+  load: { sockets: SOCKETS, durationSeconds: DURATION_S, warmupSeconds: WARMUP_S, memoryViews: MEMORY_VIEWS, memorySockets: MEMORY_SOCKETS },
+  throughput: events,
+  memory: mem,
+});
+console.log(`wrote ${file}`);

@@ -1,0 +1,46 @@
+import type { DjustErrorKind } from '../errors/djust.exception.js';
+import type { ErrorAck } from './djust-protocol.js';
+
+/**
+ * What a {@link DjustClientError} can say: a server error kind (the same as
+ * the HTTP API's), or one of the client's own:
+ * - `disconnected`: the socket went away before the answer came;
+ * - `timeout`: no answer within the client's `timeout`;
+ * - `closed`: the client was closed, or the view unmounted;
+ * - `connect_error`: the connection failed for another reason than a server refusal.
+ */
+export type DjustClientErrorKind = DjustErrorKind | 'disconnected' | 'timeout' | 'closed' | 'connect_error';
+
+/**
+ * A failed `mount`, `call` or connection. `error`, `details` and `status` are
+ * the server's (`status` 0 for the client's own kinds).
+ *
+ * @example
+ * ```ts
+ * try { await order.call('refund', { order_id: 42 }); }
+ * catch (e) { if (e instanceof DjustClientError && e.status === 403) showForbidden(); }
+ * ```
+ */
+export class DjustClientError extends Error {
+  constructor(
+    readonly error: DjustClientErrorKind,
+    readonly details: Record<string, unknown> = {},
+    readonly status = 0,
+    message?: string,
+  ) {
+    super(message ?? describe(error, details, status));
+    this.name = 'DjustClientError';
+  }
+
+  /** From an error ack or a `connect_error`'s `data`. */
+  static fromAck(ack: ErrorAck): DjustClientError {
+    return new DjustClientError(ack.error, ack.details ?? {}, ack.status);
+  }
+}
+
+function describe(error: string, details: Record<string, unknown>, status: number): string {
+  const reasons = Object.entries(details)
+    .filter(([, v]) => Array.isArray(v))
+    .map(([k, v]) => `${k}: ${(v as unknown[]).join(' ')}`);
+  return `${status ? `${status} ` : ''}${error}${reasons.length ? ` (${reasons.join('; ')})` : ''}`;
+}

@@ -1,0 +1,24 @@
+/**
+ * `nestjs-djust/client`: a typed socket.io client of nestjs-djust views, for
+ * Node and the browser. It imports nothing at run time (socket.io-client only
+ * as types): pass `io` from `socket.io-client`, or load `/socket.io/socket.io.js`
+ * in the page, whose global `io` is used.
+ *
+ * @packageDocumentation
+ */
+export { DjustClient, connectDjust, type ConnectDjustOptions, type DjustClientOptions, type DjustSocket, type IoFactory } from './djust-client.js';
+export { DjustClientError, type DjustClientErrorKind } from './djust-client.error.js';
+export type { AssignsListener, MountedViewHandle } from './mounted-view.handle.js';
+export {
+  isErrorAck,
+  type Assigns,
+  type AssignsPush,
+  type ErrorAck,
+  type EventAck,
+  type EventRequest,
+  type MountAck,
+  type MountRequest,
+  type Params,
+  type UnmountAck,
+  type UnmountRequest,
+} from './djust-protocol.js';

@@ -1,0 +1,77 @@
+import { QUOTA_LIMIT } from './parity.fixture.js';
+
+/** One row of the parity table: the same call over HTTP and over WS. */
+export interface ParityCase {
+  readonly name: string;
+  /** Permissions of the caller (a fresh user per case and transport); `null`: anonymous. */
+  readonly perms: readonly string[] | null;
+  readonly view: string;
+  readonly handler: string;
+  /** The JSON body (HTTP) / the event's params (WS); absent: no body / no params. */
+  readonly params?: unknown;
+  /** How many times to call; the last outcome is the one compared. Default 1. */
+  readonly times?: number;
+  /** What both transports must answer. */
+  readonly expect: { readonly status: number; readonly error?: string; readonly result?: unknown; readonly assigns?: unknown; readonly details?: unknown };
+}
+
+const ALL = ['shop.refund', 'audit.view'];
+const NOT_FOUND = { status: 404, error: 'not_found', details: {} };
+
+/** The one table: success, validation, coercion, 401, 403, 404, 429, 500. */
+export const PARITY_CASES: readonly ParityCase[] = [
+  {
+    name: 'success: result and the changed assigns',
+    perms: ALL,
+    view: 'shop',
+    handler: 'update_status',
+    params: { order_id: 42, status: 'shipped' },
+    expect: { status: 200, result: { order_id: 42, status: 'shipped' }, assigns: { status: 'shipped' } },
+  },
+  { name: 'success: no return value is null', perms: ALL, view: 'shop', handler: 'nothing', expect: { status: 200, result: null, assigns: {} } },
+  {
+    name: 'coercion: "42" → 42',
+    perms: ALL,
+    view: 'shop',
+    handler: 'update_status',
+    params: { order_id: '42', status: 'x' },
+    expect: { status: 200, result: { order_id: 42, status: 'x' }, assigns: { status: 'x' } },
+  },
+  { name: 'coercion: "false" → false', perms: ALL, view: 'shop', handler: 'flags', params: { enabled: 'false' }, expect: { status: 200, result: { enabled: false } } },
+  {
+    name: 'validation: a missing field',
+    perms: ALL,
+    view: 'shop',
+    handler: 'update_status',
+    params: { status: 'x' },
+    expect: { status: 400, error: 'validation_error', details: { order_id: ['This field is required.'] } },
+  },
+  { name: 'validation: a value that does not coerce', perms: ALL, view: 'shop', handler: 'update_status', params: { order_id: 'abc', status: 'x' }, expect: { status: 400, error: 'validation_error' } },
+  { name: 'validation: params that are not an object', perms: ALL, view: 'shop', handler: 'update_status', params: [1, 2], expect: { status: 400, error: 'validation_error' } },
+  {
+    name: 'validation: unknown keys are ignored',
+    perms: ALL,
+    view: 'shop',
+    handler: 'update_status',
+    params: { order_id: 1, status: 'y', extra: true },
+    expect: { status: 200, result: { order_id: 1, status: 'y' } },
+  },
+  { name: '401: anonymous on a @LoginRequired view', perms: null, view: 'account', handler: 'me', expect: { status: 401, error: 'unauthenticated' } },
+  { name: '401: anonymous on a permission view', perms: null, view: 'audit', handler: 'list', expect: { status: 401, error: 'unauthenticated' } },
+  { name: '401 comes before 404 (unknown handler)', perms: null, view: 'account', handler: 'nope', expect: { status: 401, error: 'unauthenticated' } },
+  { name: 'success: a logged-in caller', perms: [], view: 'account', handler: 'me', expect: { status: 200, result: { loggedIn: true, permissions: [] } } },
+  { name: '403: a handler permission', perms: [], view: 'shop', handler: 'refund', params: { order_id: 1 }, expect: { status: 403, error: 'permission_denied' } },
+  { name: '403 comes before 400', perms: [], view: 'shop', handler: 'refund', params: { order_id: 'abc' }, expect: { status: 403, error: 'permission_denied' } },
+  { name: '403: a view permission', perms: ['shop.refund'], view: 'audit', handler: 'list', expect: { status: 403, error: 'permission_denied' } },
+  { name: 'success: with the permission', perms: ALL, view: 'shop', handler: 'refund', params: { order_id: 1 }, expect: { status: 200, assigns: { status: 'refunded' } } },
+  { name: '404: unknown view', perms: ALL, view: 'nope', handler: 'x', expect: NOT_FOUND },
+  { name: '404: unknown handler', perms: ALL, view: 'shop', handler: 'nope', expect: NOT_FOUND },
+  { name: '404: constructor', perms: ALL, view: 'shop', handler: 'constructor', expect: NOT_FOUND },
+  { name: '404: __proto__', perms: ALL, view: 'shop', handler: '__proto__', expect: NOT_FOUND },
+  { name: '404: a method that is not a handler', perms: ALL, view: 'shop', handler: 'internal', expect: NOT_FOUND },
+  { name: '404: mount', perms: ALL, view: 'shop', handler: 'mount', expect: NOT_FOUND },
+  { name: '404: a NotFoundException from the handler', perms: ALL, view: 'shop', handler: 'gone', expect: NOT_FOUND },
+  { name: '429: beyond the handler rate limit', perms: ALL, view: 'shop', handler: 'quota', times: QUOTA_LIMIT + 1, expect: { status: 429, error: 'rate_limited' } },
+  { name: 'success: within the rate limit', perms: ALL, view: 'shop', handler: 'quota', times: QUOTA_LIMIT, expect: { status: 200, result: 'ok' } },
+  { name: '500: a throwing handler, nothing leaked', perms: ALL, view: 'shop', handler: 'boom', expect: { status: 500, error: 'handler_error', details: {} } },
+];

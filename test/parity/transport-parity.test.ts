@@ -1,0 +1,116 @@
+/**
+ * Transport parity, on express and fastify: ONE table of cases runs over HTTP
+ * (fetch) and over WS (the `nestjs-djust/client` client) against the same app,
+ * and both must give the same status, error kind and details (and the same
+ * result and assigns on success). Plus: HTTP calls and WS events of one caller
+ * draw from one rate-limit bucket.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { io } from 'socket.io-client';
+import { connectDjust, DjustClientError, type DjustClient } from '../../src/client/index.js';
+import { ADAPTERS, bootApp, post, type RunningApp } from '../support/app.js';
+import { PARITY_CASES, type ParityCase } from './parity-cases.js';
+import { ParityModule, QUOTA_LIMIT } from './parity.fixture.js';
+
+/** What a transport answered, in one shape: `{ status, body }` with body `{ result, assigns }` or `{ error, details }`. */
+interface Outcome {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+const IO_TIMEOUT_MS = 5_000;
+
+const tokenFor = (caller: string, perms: readonly string[] | null): string | undefined => (perms === null ? undefined : `u:${caller}:${perms.join(',')}`);
+
+async function overHttp(url: string, c: ParityCase, caller: string): Promise<Outcome> {
+  const token = tokenFor(caller, c.perms);
+  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  let res;
+  for (let i = 0; i < (c.times ?? 1); i++) res = await post(`${url}/djust/api/${c.view}/${c.handler}/`, c.params, headers);
+  const { message: _message, ...body } = res!.body;
+  return { status: res!.status, body };
+}
+
+async function overWs(url: string, c: ParityCase, caller: string, clients: DjustClient[]): Promise<Outcome> {
+  const token = tokenFor(caller, c.perms);
+  const client = await connectDjust(url, { io, token, timeout: IO_TIMEOUT_MS, socketOptions: { forceNew: true, reconnection: false, transports: ['websocket'] } });
+  clients.push(client);
+  try {
+    const view = await client.mount(c.view);
+    let result: unknown;
+    for (let i = 0; i < (c.times ?? 1); i++) {
+      const before = view.assigns;
+      result = await view.call(c.handler, c.params as Record<string, unknown> | undefined);
+      if (i === (c.times ?? 1) - 1) return { status: 200, body: { result, assigns: changedKeys(before, view.assigns) } };
+    }
+    throw new Error('unreachable');
+  } catch (err) {
+    if (!(err instanceof DjustClientError)) throw err;
+    return { status: err.status, body: { error: err.error, details: err.details } };
+  }
+}
+
+/** The diff the client applied (the event ack's `assigns`), rebuilt from the handle's before/after. */
+function changedKeys(before: Readonly<Record<string, unknown>>, after: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(after)) if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) out[key] = after[key];
+  return out;
+}
+
+/** Values that legitimately vary between two runs (seconds left in a window). */
+function stable(outcome: Outcome): Outcome {
+  const details = outcome.body.details as Record<string, unknown> | undefined;
+  if (details && typeof details.retry_after === 'number') return { ...outcome, body: { ...outcome.body, details: { ...details, retry_after: '<seconds>' } } };
+  return outcome;
+}
+
+for (const adapter of ADAPTERS) {
+  describe(`HTTP ↔ WS parity (${adapter})`, () => {
+    let running: RunningApp;
+    const clients: DjustClient[] = [];
+
+    before(async () => {
+      running = await bootApp(ParityModule, adapter);
+    });
+    after(async () => {
+      for (const client of clients) client.close();
+      await running.close();
+    });
+
+    PARITY_CASES.forEach((c, index) => {
+      it(c.name, async () => {
+        const http = await overHttp(running.url, c, `http-${adapter}-${index}`);
+        const ws = await overWs(running.url, c, `ws-${adapter}-${index}`, clients);
+        const { expect } = c;
+        for (const [transport, outcome] of [['http', http], ['ws', ws]] as const) {
+          const where = `${transport}: ${JSON.stringify(outcome)}`;
+          assert.equal(outcome.status, expect.status, where);
+          if (expect.error !== undefined) assert.equal(outcome.body.error, expect.error, where);
+          if (expect.details !== undefined) assert.deepEqual(outcome.body.details, expect.details, where);
+          if ('result' in expect) assert.deepEqual(outcome.body.result, expect.result, where);
+          if (expect.assigns !== undefined) assert.deepEqual(outcome.body.assigns, expect.assigns, where);
+          assert.ok(!JSON.stringify(outcome).includes('secret-token-xyz'), `${transport} leaked the handler's message`);
+        }
+        assert.deepEqual(stable(ws), stable(http), 'HTTP and WS answer alike');
+      });
+    });
+
+    it('one caller: HTTP calls and WS events draw from one rate-limit bucket', async () => {
+      const token = `u:shared-${adapter}:`;
+      const headers = { authorization: `Bearer ${token}` };
+      const client = await connectDjust(running.url, { io, token, timeout: IO_TIMEOUT_MS, socketOptions: { forceNew: true, reconnection: false, transports: ['websocket'] } });
+      clients.push(client);
+      const shop = await client.mount('shop');
+      assert.equal(QUOTA_LIMIT, 2);
+      assert.equal((await post(`${running.url}/djust/api/shop/quota/`, undefined, headers)).status, 200);
+      assert.equal(await shop.call('quota'), 'ok');
+      await assert.rejects(shop.call('quota'), (err: DjustClientError) => err.status === 429 && err.error === 'rate_limited');
+      const http = await post(`${running.url}/djust/api/shop/quota/`, undefined, headers);
+      assert.equal(http.status, 429);
+      assert.equal(http.body.error, 'rate_limited');
+      const other = await post(`${running.url}/djust/api/shop/quota/`, undefined, { authorization: `Bearer u:another-${adapter}:` });
+      assert.equal(other.status, 200, 'another caller has its own bucket');
+    });
+  });
+}
