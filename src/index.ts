@@ -54,3 +54,12 @@ export { RedisThrottlerStorage } from './rate-limit/redis-throttler.storage.js';
 export { DjustPermissionGuard } from './auth/permission.guard.js';
 export { defaultHasPermission } from './auth/default-has-permission.js';
 export { SessionIoAdapter, type EngineMiddleware } from './auth/session-io.adapter.js';
+export { auditExposure, formatExposureReport } from './audit/exposure-audit.js';
+export type {
+  ExposureReport,
+  ExposedHandler,
+  ExposureFinding,
+  ExposureAuthClass,
+  WsOnlyHandler,
+  ExposureAuditOptions,
+} from './audit/exposure-audit.js';

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { auditExposure, formatExposureReport } from '../audit/exposure-audit.js';
 import { Authenticator } from '../auth/authenticator.js';
 import { DJUST_RESOLVED_OPTIONS } from '../djust.internal-constants.js';
 import { DjustConfigurationError } from '../errors/djust-configuration.error.js';
@@ -50,16 +51,8 @@ export class DjustBootstrap implements OnModuleInit {
   }
 
   private logExposure(): void {
-    for (const view of this.registry.views) {
-      for (const h of view.handlers.values()) {
-        if (!h.options.exposeApi) continue;
-        const perms = [...view.permissions, ...h.permissions];
-        const flags = [perms.length ? '' : 'NO PERMISSION', h.rateLimit ? '' : 'NO RATE LIMIT'].filter(Boolean).join(', ');
-        this.logger.log(
-          `POST /${this.options.prefix}/api/${view.slug}/${h.name}/ auth=[${view.authClasses.map((c) => c.name).join(',')}] ` +
-            `login=${view.loginRequired} permissions=[${perms.join(',')}] rateLimit=${h.rateLimit ? `${h.rateLimit.limit}/${h.rateLimit.ttl}ms` : 'none'}${flags ? `  <-- ${flags}` : ''}`,
-        );
-      }
-    }
+    const report = auditExposure(this.registry, { prefix: this.options.prefix });
+    for (const line of formatExposureReport(report).split('\n')) this.logger.log(line);
+    for (const h of report.flagged) this.logger.warn(`${h.method} ${h.url} is exposed with neither a permission nor a rate limit`);
   }
 }

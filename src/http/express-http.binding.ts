@@ -1,15 +1,18 @@
 import type { Logger } from '@nestjs/common';
 import type { CallOutcome } from '../core/djust-pipeline.service.js';
-import type { DjustException } from '../errors/djust.exception.js';
+import { notFound, type DjustException } from '../errors/djust.exception.js';
+import { jsonSizeExceeds } from '../gateway/json-size.util.js';
 import { errorOutcome, type DjustHttpApi } from './djust-http-api.service.js';
 import {
   BASE_HEADERS,
+  decodeSegment,
   isJsonMediaType,
   malformedJson,
   methodNotAllowed,
   parseJsonBody,
   payloadTooLarge,
   unsupportedMediaType,
+  upstreamFailure,
   type RawHttpRequest,
 } from './http-request.js';
 
@@ -47,6 +50,8 @@ export function bindExpress(app: any, api: DjustHttpApi, logger: Logger): void {
       if (hasBody && !isJsonMediaType(req.headers['content-type'])) return send(res, errorOutcome(unsupportedMediaType()));
       if (req._body === true || req.body !== undefined || req.readableEnded) {
         body = req.body; // parsed by the app's body parser (express 5 leaves req.body undefined otherwise)
+        // A chunked body has no Content-Length to check up front: measure what the parser produced.
+        if (!(declared > 0) && body !== undefined && jsonSizeExceeds(body, limit)) return send(res, errorOutcome(payloadTooLarge(limit)));
       } else if (hasBody) {
         const text = await readBody(req, limit);
         if (text === null) return send(res, errorOutcome(payloadTooLarge(limit)));
@@ -68,14 +73,29 @@ export function bindExpress(app: any, api: DjustHttpApi, logger: Logger): void {
   for (const method of ['get', 'put', 'patch', 'delete']) {
     app[method](`${base}/:view/:handler`, (_req: Req, res: Res) => send(res, errorOutcome(methodNotAllowed())));
   }
-  // Errors of the app's body parser (malformed JSON, too large, bad charset) on our paths.
+  // Errors raised on our paths before the route answered (any method but POST: 405): the app's body parser (malformed JSON,
+  // too large, bad charset; body-parser errors carry a `type`), an undecodable URL (404: such a
+  // name names no view), or another middleware of the app, e.g. a failing session store
+  // (`upstreamFailure`: 503, the error's message is logged, never sent).
   app.use(base, (err: any, req: Req, res: Res, next: (e?: unknown) => void) => {
     const match = /^\/([^/]+)\/([^/]+)\/?$/.exec(req.path ?? '');
-    if (!match || req.method !== 'POST') return next(err);
+    if (!match) {
+      if (req.path !== '/csrf' && req.path !== '/openapi.json') return next(err);
+      logger.error(`a middleware failed before the djust route ${req.method} ${req.path}: ${err instanceof Error ? err.stack : String(err)}`);
+      return send(res, errorOutcome(upstreamFailure(err)));
+    }
+    if (req.method !== 'POST') return send(res, errorOutcome(methodNotAllowed()));
     const type: string | undefined = err?.type;
-    if (type === 'entity.too.large') return send(res, errorOutcome(payloadTooLarge(limit)));
+    if (type === 'entity.too.large') return send(res, errorOutcome(payloadTooLarge(typeof err.limit === 'number' ? Math.min(err.limit, limit) : limit)));
     if (type === 'encoding.unsupported' || type === 'charset.unsupported') return send(res, errorOutcome(unsupportedMediaType()));
-    call(req, res, decodeURIComponent(match[1]), decodeURIComponent(match[2]), malformedJson()).catch((e) => fail(res, e));
+    const slug = decodeSegment(match[1]);
+    const handler = decodeSegment(match[2]);
+    if (slug === undefined || handler === undefined) return send(res, errorOutcome(notFound()));
+    if (typeof type !== 'string') {
+      logger.error(`a middleware failed before the djust route ${req.method} ${req.path}: ${err instanceof Error ? err.stack : String(err)}`);
+      return send(res, errorOutcome(upstreamFailure(err)));
+    }
+    call(req, res, slug, handler, malformedJson()).catch((e) => fail(res, e));
   });
 }
 

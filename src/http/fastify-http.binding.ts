@@ -8,6 +8,7 @@ import {
   parseJsonBody,
   payloadTooLarge,
   unsupportedMediaType,
+  upstreamFailure,
   type RawHttpRequest,
 } from './http-request.js';
 
@@ -35,8 +36,9 @@ export function bindFastify(instance: any, api: DjustHttpApi, logger: Logger): v
     child.setErrorHandler((err: any, _req: unknown, reply: any) => {
       if (err?.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || err?.statusCode === 413) return send(reply, errorOutcome(payloadTooLarge(limit)));
       if (err?.statusCode === 415 || err?.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return send(reply, errorOutcome(unsupportedMediaType()));
-      logger.error(`djust HTTP binding failed: ${err instanceof Error ? err.stack : String(err)}`);
-      return send(reply, { status: err?.statusCode && err.statusCode < 500 ? err.statusCode : 500, body: { error: err?.statusCode === 400 ? 'validation_error' : 'handler_error', details: {} } });
+      // Anything else failed before the route answered (a hook of the app, e.g. a session store that is down).
+      logger.error(`a hook failed before the djust route: ${err instanceof Error ? err.stack : String(err)}`);
+      return send(reply, errorOutcome(upstreamFailure(err)));
     });
 
     const post = async (req: any, reply: any): Promise<unknown> => {

@@ -1,5 +1,5 @@
 import type { CallContext } from '../core/call-context.interface.js';
-import { DjustException } from '../errors/djust.exception.js';
+import { DjustException, ERROR_STATUS, notFound, type DjustErrorKind } from '../errors/djust.exception.js';
 
 /** The framework-neutral view of one HTTP request that the bindings build. */
 export interface RawHttpRequest {
@@ -60,6 +60,33 @@ export function parseJsonBody(text: string): { body: unknown; error?: DjustExcep
     return { body: JSON.parse(text) };
   } catch {
     return { body: undefined, error: malformedJson() };
+  }
+}
+
+/**
+ * The answer when something outside djust failed on a djust path before the
+ * route answered: another middleware or hook of the app (a session store that
+ * is down, a proxy check) or the framework. A 4xx status the error carries
+ * keeps its kind (an unknown 4xx becomes 400); anything else is 503
+ * `service_unavailable`: no handler ran, and retrying later may work. The
+ * error's own message is never sent (the binding logs it).
+ */
+export function upstreamFailure(err: unknown): DjustException {
+  const status = Number((err as { status?: unknown; statusCode?: unknown } | null)?.status ?? (err as { statusCode?: unknown } | null)?.statusCode);
+  if (status >= 400 && status < 500) {
+    if (status === 404) return notFound();
+    const kind = (Object.keys(ERROR_STATUS) as DjustErrorKind[]).find((k) => ERROR_STATUS[k] === status) ?? 'validation_error';
+    return new DjustException(kind, kind === 'validation_error' ? { non_field_errors: ['Bad request.'] } : {}, 'The request was refused before it reached the handler.');
+  }
+  return new DjustException('service_unavailable', {}, 'A service this request depends on is unavailable; try again later.', { 'Retry-After': '1' });
+}
+
+/** Decodes a URL path segment; `undefined` when its percent-escapes are malformed. */
+export function decodeSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
   }
 }
 
