@@ -1,0 +1,36 @@
+/**
+ * A standalone app process for the multi-process rate-limit test: the rate-limit
+ * fixture over a RedisThrottlerStorage. Listens on 127.0.0.1:0 and prints
+ * `LISTENING <port>` on stdout. Exits cleanly on SIGTERM or when stdin closes
+ * (so it never outlives the test process).
+ *
+ * Environment: DJUST_RL_REDIS_URL (required), DJUST_RL_ADAPTER (`express` | `fastify`),
+ * DJUST_RL_FAILURE (`open` | `closed`).
+ */
+import 'reflect-metadata';
+import { RedisThrottlerStorage, type RedisScriptClient } from '../../src/rate-limit/redis-throttler.storage.js';
+import { closeTestRedis, connectTestRedis } from '../support/redis-client.js';
+import { bootRateLimitApp } from './rate-limit-app.js';
+import { rateLimitModule } from './rate-limit.fixture.js';
+
+const url = process.env.DJUST_RL_REDIS_URL;
+const adapter = process.env.DJUST_RL_ADAPTER === 'fastify' ? 'fastify' : 'express';
+const failure = process.env.DJUST_RL_FAILURE === 'open' ? 'open' : 'closed';
+if (!url) throw new Error('DJUST_RL_REDIS_URL is required');
+
+// Fail fast while Redis is down (no offline queue), reconnect every 50 ms.
+const client = await connectTestRedis(url, { retryStrategy: () => 50 });
+const running = await bootRateLimitApp(rateLimitModule({ storage: new RedisThrottlerStorage(client as unknown as RedisScriptClient), failure }), adapter);
+process.stdout.write(`LISTENING ${new URL(running.url).port}\n`);
+
+let stopping = false;
+const stop = async (): Promise<void> => {
+  if (stopping) return;
+  stopping = true;
+  await running.close();
+  await closeTestRedis(client);
+  process.exit(0);
+};
+process.once('SIGTERM', () => void stop());
+process.stdin.resume();
+process.stdin.once('end', () => void stop());
