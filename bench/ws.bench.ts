@@ -142,6 +142,63 @@ async function throughput() {
   };
 }
 
+/**
+ * Open loop: events are sent at a fixed rate (BENCH_WS_RATE per second, default
+ * 5,000) spread round-robin over the sockets, whether or not earlier acks came
+ * back, so queueing delay shows in the percentiles (no coordinated omission).
+ */
+async function paced() {
+  const rate = Number(process.env.BENCH_WS_RATE ?? 5000);
+  const { app, url } = await boot(32);
+  const sockets = await Promise.all(Array.from({ length: SOCKETS }, (_, i) => connect(url, i)));
+  const refs = await Promise.all(sockets.map(async (s, i) => (await s.emitWithAck('mount', { view: 'bench', params: { owner: `p${i}` } })).ref as string));
+  const rtts: number[] = [];
+  let errors = 0;
+  let sent = 0;
+  const inflight = new Set<Promise<void>>();
+  const tickMs = 5;
+  const fire = (i: number, measure: boolean) => {
+    const t0 = performance.now();
+    const p = sockets[i]
+      .emitWithAck('event', { ref: refs[i], handler: 'step', params: { by: 1 } })
+      .then((ack) => {
+        if (!measure) return;
+        rtts.push(performance.now() - t0);
+        if (ack?.error) errors++;
+      })
+      .finally(() => inflight.delete(p));
+    inflight.add(p);
+  };
+  const run = async (seconds: number, measure: boolean) => {
+    const start = performance.now();
+    let next = 0;
+    while (performance.now() - start < seconds * 1000) {
+      const due = Math.floor(((performance.now() - start) / 1000) * rate);
+      for (; next < due; next++) {
+        fire(next % sockets.length, measure);
+        if (measure) sent++;
+      }
+      await new Promise((r) => setTimeout(r, tickMs));
+    }
+  };
+  await run(WARMUP_S, false);
+  await run(DURATION_S, true);
+  await Promise.all(inflight);
+  for (const s of sockets) s.disconnect();
+  await app.close();
+  const sorted = Float64Array.from(rtts).sort();
+  return {
+    targetRate: rate,
+    sent,
+    events: rtts.length,
+    errors,
+    achievedPerSecond: Math.round(rtts.length / DURATION_S),
+    p50Ms: Number(percentile(sorted, 50).toFixed(3)),
+    p99Ms: Number(percentile(sorted, 99).toFixed(3)),
+    maxMs: Number(sorted[sorted.length - 1].toFixed(3)),
+  };
+}
+
 function heapAfterGc(): number {
   for (let i = 0; i < 4; i++) gc!();
   return process.memoryUsage().heapUsed;
@@ -186,6 +243,7 @@ async function memory() {
 }
 
 const events = await throughput();
+const steady = await paced();
 const mem = await memory();
 
 console.log(`WebSocket transport, one process (app + ${SOCKETS} socket.io clients), ${cpus().length} CPUs, node ${process.version}`);
@@ -195,6 +253,10 @@ console.table([
   { metric: 'round trip p99 (ms)', value: events.p99Ms },
   { metric: 'round trip max (ms)', value: events.maxMs },
   { metric: 'error acks', value: events.errors },
+  { metric: `open loop at ${steady.targetRate} events/s: achieved`, value: steady.achievedPerSecond },
+  { metric: `open loop at ${steady.targetRate} events/s: p50 (ms)`, value: steady.p50Ms },
+  { metric: `open loop at ${steady.targetRate} events/s: p99 (ms)`, value: steady.p99Ms },
+  { metric: `open loop at ${steady.targetRate} events/s: error acks`, value: steady.errors },
   { metric: `heap per mounted view (bytes, ${mem.views} views)`, value: mem.bytesPerView },
   { metric: 'mounts/s', value: mem.mountsPerSecond },
   { metric: 'heap left per view after disconnect (bytes)', value: mem.retainedAfterDisconnectBytesPerView },
@@ -207,6 +269,7 @@ const file = writeResult('ws', {
   cpuModel: cpus()[0]?.model,
   load: { sockets: SOCKETS, durationSeconds: DURATION_S, warmupSeconds: WARMUP_S, memoryViews: MEMORY_VIEWS, memorySockets: MEMORY_SOCKETS },
   throughput: events,
+  steady,
   memory: mem,
 });
 console.log(`wrote ${file}`);
