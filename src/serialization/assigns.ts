@@ -1,6 +1,6 @@
 import type { ViewRecord } from '../discovery/view-record.interface.js';
 import type { LiveViewBase } from '../live-view.base.js';
-import { plainEqual, toPlain, type Plain } from './to-plain.js';
+import { equalsPlain, toPlain, type Plain } from './to-plain.js';
 
 /** A snapshot of a view's public assigns as plain values. */
 export type AssignsSnapshot = Record<string, Plain>;
@@ -42,12 +42,13 @@ export function diffAssigns(view: LiveViewBase, record: ViewRecord, before: Assi
   const source = view as unknown as Record<string, unknown>;
   const keys = assignKeys(view, record);
   for (const key of keys) {
-    const raw = toPlain(source[key]);
+    const value = source[key];
+    // Unchanged assigns are compared in place, never cloned (an absent value reads as null).
+    if (key in before && (value === undefined ? before[key] === null : equalsPlain(value, before[key]))) continue;
+    const raw = toPlain(value);
     const now = raw === undefined ? null : raw;
-    if (!(key in before) || !plainEqual(before[key], now)) {
-      setKey(changed, key, now);
-      if (update) before[key] = now;
-    }
+    setKey(changed, key, now);
+    if (update) before[key] = now;
   }
   if (update) {
     // Assigns deleted during the run disappear from the baseline too.

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Exclude } from 'class-transformer';
-import { plainEqual, toPlain } from './to-plain.js';
+import { equalsPlain, plainEqual, toPlain } from './to-plain.js';
 import { SerializationError } from './serialization.error.js';
 
 class Model {
@@ -43,5 +43,38 @@ describe('toPlain', () => {
     assert.ok(!plainEqual({ a: [1, { b: 2 }] }, { a: [1, { b: 3 }] }));
     assert.ok(!plainEqual([1], { 0: 1 }));
     assert.ok(!plainEqual({ a: 1 }, { b: 1 }));
+  });
+});
+
+describe('equalsPlain', () => {
+  it('agrees with plainEqual(toPlain(a), toPlain(b)) on arbitrary values', async () => {
+    const fc = (await import('fast-check')).default;
+    const leaf = fc.oneof(
+      fc.string({ maxLength: 4 }),
+      fc.integer({ min: -3, max: 3 }),
+      fc.constantFrom(NaN, Infinity, 0.5, true, false, null, undefined, () => 1),
+      fc.constantFrom(new Date(0), new Date(1), new Date(NaN)),
+    );
+    const value = fc.letrec((tie) => ({
+      node: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('node'), { maxLength: 4 }), fc.dictionary(fc.constantFrom('a', 'b', 'c'), tie('node'), { maxKeys: 3 }), tie('map')),
+      map: fc.array(fc.tuple(fc.constantFrom('k', 'l'), leaf), { maxLength: 2 }).map((e) => new Map(e)),
+    })).node;
+    fc.assert(
+      fc.property(value, value, (a, b) => {
+        const expected = plainEqual(toPlain(a), toPlain(b));
+        assert.equal(equalsPlain(a, toPlain(b)), expected);
+        assert.equal(equalsPlain(a, toPlain(a)), true);
+      }),
+      { seed: 0x5eed, numRuns: 2000 },
+    );
+  });
+
+  it('never accepts an unserializable value: it throws, or answers false (and toPlain then throws)', () => {
+    const a: Record<string, unknown> = {};
+    a.a = a;
+    assert.equal(equalsPlain(a, { a: { a: {} } }), false);
+    assert.equal(equalsPlain(a, {}), false);
+    assert.throws(() => toPlain(a), SerializationError);
+    assert.throws(() => equalsPlain({ x: 1n }, { x: 1 }), SerializationError);
   });
 });

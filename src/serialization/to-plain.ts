@@ -111,3 +111,65 @@ export function plainEqual(a: Plain | undefined, b: Plain | undefined): boolean 
   }
   return true;
 }
+
+/**
+ * Whether `toPlain(value)` would deep-equal `plain`, without building it: plain
+ * objects, arrays, primitives and Dates are compared in place (no allocation);
+ * anything class-transformer or `toJSON` decides (class instances, Map, Set)
+ * falls back to `toPlain` for that subtree. Throws `SerializationError` where
+ * `toPlain` would. Used to skip unchanged assigns without cloning them.
+ */
+export function equalsPlain(value: unknown, plain: Plain | undefined): boolean {
+  return same(value, plain);
+}
+
+function isDropped(value: unknown): boolean {
+  return value === undefined || typeof value === 'function' || typeof value === 'symbol';
+}
+
+// The walk goes down `plain` in lockstep, so it is as deep as `plain` (finite, acyclic):
+// a cycle in `value` meets a leaf of `plain` and answers false; `toPlain` then reports it.
+function same(value: unknown, plain: Plain | undefined): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return value === plain;
+    case 'number':
+      return Number.isFinite(value) ? value === plain : plain === null;
+    case 'bigint':
+      throw new SerializationError('BigInt is not JSON');
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      return plain === undefined;
+  }
+  if (value === null) return plain === null;
+  if (plain === null || typeof plain !== 'object') {
+    return value instanceof Date ? plain === (Number.isNaN(value.getTime()) ? null : value.toISOString()) : plainEqual(toPlain(value), plain);
+  }
+  if (Array.isArray(value)) {
+    if (!Array.isArray(plain) || value.length !== plain.length) return false;
+    for (let i = 0; i < value.length; i++) {
+      const item = value[i];
+      if (isDropped(item) ? plain[i] !== null : !same(item, plain[i])) return false;
+    }
+    return true;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if ((proto !== objectProto && proto !== null) || typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    return plainEqual(toPlain(value), plain); // class-transformer / toJSON decide: compare their output
+  }
+  if (Array.isArray(plain)) return false;
+  const record = value as Record<string, unknown>;
+  let count = 0;
+  for (const key of Object.keys(record)) {
+    const item = record[key];
+    if (isDropped(item)) continue;
+    count++;
+    const other = plain[key];
+    if (other === undefined || !Object.prototype.hasOwnProperty.call(plain, key) || !same(item, other)) return false;
+  }
+  let total = 0;
+  for (const key in plain) if (Object.prototype.hasOwnProperty.call(plain, key)) total++;
+  return count === total;
+}
