@@ -13,7 +13,7 @@ import { DEFAULT_PREFIX } from './djust.constants.js';
 import { DjustConfigurationError } from './errors/djust-configuration.error.js';
 import { ViewExplorer } from './discovery/view-explorer.service.js';
 import { ViewRegistry } from './discovery/view-registry.js';
-import { createDjustGateway } from './gateway/djust-gateway.factory.js';
+import { bindGatewayNamespace, createDjustGateway } from './gateway/djust-gateway.factory.js';
 import { DjustHttpApi } from './http/djust-http-api.service.js';
 import type { DjustAuthClass } from './interfaces/djust-auth.interface.js';
 import type { DjustModuleOptions } from './interfaces/djust-module-options.interface.js';
@@ -28,11 +28,7 @@ export interface DjustModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'>
   /** Builds the options; may be async and may inject providers (`inject`). */
   useFactory: (...args: any[]) => DjustModuleOptions | Promise<DjustModuleOptions>;
   inject?: (InjectionToken | OptionalFactoryDependency)[];
-  /**
-   * The prefix, given statically: the socket.io namespace is fixed when the
-   * module is defined. If the factory also returns a `prefix`, it must match.
-   * Default `'djust'`.
-   */
+  /** A default prefix; a `prefix` returned by the factory wins. Default `'djust'`. */
   prefix?: string;
 }
 
@@ -68,19 +64,16 @@ export class DjustModule {
   }
 
   private static build(staticPrefix: string | undefined, optionProviders: Provider[], imports: ModuleMetadata['imports'] & unknown[]): DynamicModule {
-    const namespacePrefix = (staticPrefix ?? DEFAULT_PREFIX).replace(/^\/+|\/+$/g, '');
-    const Gateway = createDjustGateway(namespacePrefix);
+    const Gateway = createDjustGateway((staticPrefix ?? DEFAULT_PREFIX).replace(/^\/+|\/+$/g, ''));
     const providers: Provider[] = [
       ...optionProviders,
       {
         provide: DJUST_RESOLVED_OPTIONS,
         useFactory: (raw: DjustModuleOptions) => {
-          const resolved = resolveOptions(raw ?? {}, DEFAULT_AUTH);
-          if (resolved.prefix !== namespacePrefix) {
-            throw new DjustConfigurationError(
-              `forRootAsync: the factory returned prefix "${resolved.prefix}" but the module was defined with "${namespacePrefix}". Pass prefix to forRootAsync({ prefix }) as well.`,
-            );
-          }
+          const resolved = resolveOptions({ prefix: staticPrefix, ...raw }, DEFAULT_AUTH);
+          // The gateway's namespace is read when Nest connects gateways (app init), after
+          // every provider is built: bind it to the resolved prefix, the factory's included.
+          bindGatewayNamespace(Gateway, resolved.prefix);
           return resolved;
         },
         inject: [DJUST_MODULE_OPTIONS],

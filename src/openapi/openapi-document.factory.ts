@@ -180,8 +180,9 @@ export function createOpenApiDocument(views: readonly ViewRecord[], options: Cre
     operation.requestBody = { required: bodyRequired, content: { 'application/json': { schema: bodySchema } } };
 
     // Responses.
-    const statuses = [400, 401, 403, 404, 413, 415, 500];
-    if (handler.rateLimit) statuses.push(429, 503);
+    // 429 is listed on every operation (the contract's error table); 503 only where a rate-limit store is consulted.
+    const statuses = [400, 401, 403, 404, 413, 415, 429, 500];
+    if (handler.rateLimit) statuses.push(503);
     if ((options.handlerTimeout ?? 0) > 0) statuses.push(504);
     statuses.sort((a, b) => a - b);
     const success = handler.rateLimit ? SUCCESS_RATE_LIMITED_COMPONENT : SUCCESS_COMPONENT;

@@ -33,7 +33,7 @@ export async function run(): Promise<void> {
     void result;
   }
   if (updated.error) {
-    const kind: 'validation_error' | 'unauthenticated' | 'permission_denied' | 'not_found' | 'payload_too_large' | 'unsupported_media_type' | 'handler_error' =
+    const kind: 'validation_error' | 'unauthenticated' | 'permission_denied' | 'not_found' | 'payload_too_large' | 'unsupported_media_type' | 'rate_limited' | 'handler_error' =
       updated.error.error;
     void kind;
   }
