@@ -4,13 +4,13 @@ import { notFound, type DjustException } from '../errors/djust.exception.js';
 import { jsonSizeExceeds } from '../gateway/json-size.util.js';
 import { errorOutcome, type DjustHttpApi } from './djust-http-api.service.js';
 import {
-  BASE_HEADERS,
   decodeSegment,
   isJsonMediaType,
   malformedJson,
   methodNotAllowed,
   parseJsonBody,
   payloadTooLarge,
+  responseHeaders,
   unsupportedMediaType,
   upstreamFailure,
   type RawHttpRequest,
@@ -32,8 +32,7 @@ export function bindExpress(app: any, api: DjustHttpApi, logger: Logger): void {
   const raw = (req: Req): RawHttpRequest => ({ request: req, headers: req.headers, ip: req.ip, session: req.session });
   const send = (res: Res, outcome: CallOutcome): void => {
     if (res.headersSent) return;
-    res.status(outcome.status);
-    res.set({ ...BASE_HEADERS, ...outcome.headers, 'content-type': 'application/json; charset=utf-8' });
+    res.writeHead(outcome.status, responseHeaders(outcome.headers));
     res.end(outcome.json ?? JSON.stringify(outcome.body));
   };
   const fail = (res: Res, err: unknown): void => {

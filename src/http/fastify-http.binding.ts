@@ -2,11 +2,11 @@ import type { Logger } from '@nestjs/common';
 import type { CallOutcome } from '../core/djust-pipeline.service.js';
 import { errorOutcome, type DjustHttpApi } from './djust-http-api.service.js';
 import {
-  BASE_HEADERS,
   isJsonMediaType,
   methodNotAllowed,
   parseJsonBody,
   payloadTooLarge,
+  responseHeaders,
   unsupportedMediaType,
   upstreamFailure,
   type RawHttpRequest,
@@ -22,11 +22,7 @@ export function bindFastify(instance: any, api: DjustHttpApi, logger: Logger): v
   const limit = api.options.bodyLimit;
   const raw = (req: any): RawHttpRequest => ({ request: req, headers: req.headers, ip: req.ip, session: req.session });
   const send = (reply: any, outcome: CallOutcome): unknown =>
-    reply
-      .code(outcome.status)
-      .headers({ ...BASE_HEADERS, ...outcome.headers })
-      .type('application/json; charset=utf-8')
-      .send(outcome.json ?? JSON.stringify(outcome.body));
+    reply.code(outcome.status).headers(responseHeaders(outcome.headers)).send(outcome.json ?? JSON.stringify(outcome.body));
 
   instance.register(async (child: any) => {
     child.removeAllContentTypeParsers();

@@ -24,6 +24,7 @@ export function httpContext(raw: RawHttpRequest): CallContext {
 
 /** True for `application/json` and `application/*+json`, with any parameters. */
 export function isJsonMediaType(contentType: string | string[] | undefined): boolean {
+  if (contentType === 'application/json') return true;
   if (typeof contentType !== 'string') return false;
   const type = contentType.split(';', 1)[0].trim().toLowerCase();
   return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
@@ -95,3 +96,14 @@ export const BASE_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   'cache-control': 'no-store',
   'x-content-type-options': 'nosniff',
 });
+
+/** Every header of a djust JSON response, for the common case of no extra headers. */
+export const JSON_RESPONSE_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  ...BASE_HEADERS,
+  'content-type': 'application/json; charset=utf-8',
+});
+
+/** The headers of one response: the shared frozen set, or a merge when the outcome adds some. */
+export function responseHeaders(extra: Readonly<Record<string, string>> | undefined): Readonly<Record<string, string>> {
+  return extra ? { ...JSON_RESPONSE_HEADERS, ...extra } : JSON_RESPONSE_HEADERS;
+}

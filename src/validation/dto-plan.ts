@@ -1,6 +1,6 @@
 import type { Type } from '@nestjs/common';
 import { getMetadataStorage } from 'class-validator';
-import { findTransformerType } from '../openapi/class-transformer.metadata.js';
+import { findTransformerType, hasTransformerMetadata } from '../openapi/class-transformer.metadata.js';
 
 /** How one DTO property is coerced before validation. */
 export interface PropertyPlan {
@@ -19,6 +19,8 @@ export interface DtoPlan {
   readonly type: Type;
   readonly properties: readonly PropertyPlan[];
   readonly byName: ReadonlyMap<string, PropertyPlan>;
+  /** No class-transformer metadata and no nested DTO: an instance is `new type()` plus the picked values. */
+  plainCopy: boolean;
 }
 
 const NUMERIC = new Set(['isInt', 'isNumber', 'isPositive', 'isNegative', 'min', 'max', 'isDivisibleBy']);
@@ -35,7 +37,7 @@ export function dtoPlan(type: Type, cache = new Map<Type, DtoPlan>()): DtoPlan {
   if (cached) return cached;
   const properties: PropertyPlan[] = [];
   const byName = new Map<string, PropertyPlan>();
-  const plan: DtoPlan = { type, properties, byName };
+  const plan: DtoPlan = { type, properties, byName, plainCopy: false };
   cache.set(type, plan);
   const metas = getMetadataStorage().getTargetValidationMetadatas(type, '', true, false);
   const grouped = new Map<string, typeof metas>();
@@ -71,5 +73,6 @@ export function dtoPlan(type: Type, cache = new Map<Type, DtoPlan>()): DtoPlan {
     properties.push(p);
     byName.set(name, p);
   }
+  plan.plainCopy = properties.every((p) => !p.nested) && !hasTransformerMetadata(type, properties.map((p) => p.name));
   return plan;
 }

@@ -34,7 +34,8 @@ export class DtoValidator {
     }
     const plan = this.plans.get(type) ?? this.prepare(type);
     const picked = pickAndCoerce(plan, input);
-    const instance = plainToInstance(type, picked) as object;
+    // Without class-transformer metadata, plainToInstance is a copy onto `new type()`: do just that.
+    const instance = plan.plainCopy ? Object.assign(new (type as new () => object)(), picked) : (plainToInstance(type, picked) as object);
     const errors = await validate(instance, { whitelist: true, forbidNonWhitelisted: false, forbidUnknownValues: false });
     if (errors.length) {
       const details: Record<string, string[]> = {};
