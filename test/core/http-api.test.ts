@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ADAPTERS, bootApp, post, request, type RunningApp } from '../support/app.js';
+import { ADAPTERS, bootApp, post, request, responsesValidated, type RunningApp } from '../support/app.js';
 import { bearer } from '../support/token-auth.js';
 import { coreModule, instanceCount } from './core.fixture.js';
 
@@ -274,6 +274,10 @@ for (const adapter of ADAPTERS) {
       assert.ok(etag);
       const again = await request(`${running.url}/djust/api/openapi.json`, { headers: { 'if-none-match': etag! } });
       assert.equal(again.status, 304);
+    });
+
+    it('validated every answer above against the live OpenAPI document', () => {
+      assert.ok(responsesValidated() > 50, String(responsesValidated()));
     });
 
     it('marks responses no-store and nosniff', async () => {

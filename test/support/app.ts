@@ -3,6 +3,7 @@ import type { INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { responseChecker, type SeenResponse } from './openapi-response-checker.js';
 
 /** The two HTTP adapters every e2e scenario runs over. */
 export const ADAPTERS = ['express', 'fastify'] as const;
@@ -29,7 +30,50 @@ export async function bootApp(
   const server = app.getHttpServer();
   const address = server.address();
   const url = `http://127.0.0.1:${address.port}`;
-  return { app, url, close: () => app.close() };
+  await watchResponses(url);
+  return {
+    app,
+    url,
+    close: async () => {
+      checkers.delete(url);
+      await app.close();
+    },
+  };
+}
+
+/**
+ * Response validation over the whole e2e run: every app booted here has its
+ * live OpenAPI document loaded, and every answer `request()`/`post()` receives
+ * from one of its documented operations must validate against the schema of
+ * that operation and status (body and required headers), or the call throws.
+ */
+const checkers = new Map<string, { paths: Set<string>; check: (seen: SeenResponse) => string[] }>();
+let validated = 0;
+
+/** How many responses this process validated against an OpenAPI document so far. */
+export const responsesValidated = (): number => validated;
+
+async function watchResponses(url: string): Promise<void> {
+  try {
+    const res = await fetch(`${url}/djust/api/openapi.json`);
+    if (res.status !== 200) return;
+    const document = (await res.json()) as { paths?: Record<string, unknown> };
+    checkers.set(url, { paths: new Set(Object.keys(document.paths ?? {})), check: responseChecker(document) });
+  } catch {
+    // not a djust app with the default prefix: nothing to validate against
+  }
+}
+
+function validateResponse(url: string, method: string, status: number, headers: Headers, body: unknown): void {
+  if (method !== 'POST') return;
+  const { origin, pathname } = new URL(url);
+  const watched = checkers.get(origin);
+  if (!watched) return;
+  const path = pathname.endsWith('/') ? pathname : `${pathname}/`;
+  if (!watched.paths.has(path)) return; // a probe of an operation that does not exist
+  const problems = watched.check({ method, path, status, headers: Object.fromEntries(headers), body });
+  validated++;
+  if (problems.length) throw new Error(`the response does not match the OpenAPI document:\n${problems.join('\n')}`);
 }
 
 /** A parsed JSON response. */
@@ -62,5 +106,6 @@ export async function request(url: string, init: RequestInit = {}): Promise<Json
   } catch {
     body = undefined;
   }
+  validateResponse(url, (init.method ?? 'GET').toUpperCase(), res.status, res.headers, body);
   return { status: res.status, headers: res.headers, body, text };
 }
