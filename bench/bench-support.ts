@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { waitForListening } from '../test/support/child-listening.js';
 
 /** The project root: the nearest directory above this script holding a package.json. */
 export function projectRoot(): string {
@@ -44,28 +45,10 @@ export interface ServerProcess {
  */
 export async function startServer(script: string, env: Record<string, string>, nodeArgs: string[] = [], timeoutMs = 30_000): Promise<ServerProcess> {
   const child = spawn(process.execPath, [...nodeArgs, script], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe', 'ipc'] });
-  let stdout = '';
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-8000)));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${script} did not listen within ${timeoutMs} ms:\n${stderr}`));
-    }, timeoutMs);
-    child.stdout!.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      const match = /LISTENING (\d+)/.exec(stdout);
-      if (match) {
-        clearTimeout(timer);
-        resolve(Number(match[1]));
-      }
-    });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`${script} exited (${code ?? signal}) before listening:\n${stderr}`));
-    });
-  });
+  const port = await waitForListening(child, script, timeoutMs, () => stderr);
   return {
     url: `http://127.0.0.1:${port}`,
     child,

@@ -2,7 +2,7 @@ import type { CallContext } from '../core/call-context.interface.js';
 import type { MountedView } from '../core/djust-pipeline.service.js';
 import type { DjustException } from '../errors/djust.exception.js';
 import type { EventRateLimiter } from './event-rate.limiter.js';
-import { jsonSizeExceeds } from './json-size.util.js';
+import { jsonSizeExceeds } from '../serialization/json-size.util.js';
 import type { SessionWatch } from './session-watch.js';
 import { messageTooLargeError, tooManyMessagesError, tooManyViewsError } from './ws-errors.js';
 

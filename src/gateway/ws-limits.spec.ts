@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { createFakeClock } from '../../test/support/fake-clock.js';
 import { CallerSockets } from './caller-sockets.registry.js';
 import { EventRateLimiter } from './event-rate.limiter.js';
-import { jsonSizeExceeds } from './json-size.util.js';
+import { jsonSizeExceeds } from '../serialization/json-size.util.js';
 
 describe('jsonSizeExceeds', () => {
   it('agrees with JSON.stringify byte length around the bound', () => {

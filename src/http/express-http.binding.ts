@@ -1,7 +1,7 @@
 import type { Logger } from '@nestjs/common';
 import type { CallOutcome } from '../core/djust-pipeline.service.js';
 import { notFound, type DjustException } from '../errors/djust.exception.js';
-import { jsonSizeExceeds } from '../gateway/json-size.util.js';
+import { jsonSizeExceeds } from '../serialization/json-size.util.js';
 import { errorOutcome, type DjustHttpApi } from './djust-http-api.service.js';
 import {
   decodeSegment,

@@ -18,6 +18,7 @@ import { startRedis, type RedisServerHandle } from '../support/redis-server.js';
 import { bearer } from '../support/token-auth.js';
 import { connectDjust, type DjustSocket } from './rate-limit-app.js';
 import { EXPORT_LIMIT } from './rate-limit.fixture.js';
+import { waitForListening } from '../support/child-listening.js';
 
 const MAIN = fileURLToPath(new URL('./rate-limit-app.main.js', import.meta.url));
 const START_TIMEOUT_MS = 20_000;
@@ -37,25 +38,10 @@ async function spawnApp(name: string, adapter: AdapterName, failure: 'open' | 'c
     env: { ...process.env, DJUST_RL_REDIS_URL: redisUrl, DJUST_RL_ADAPTER: adapter, DJUST_RL_FAILURE: failure },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
-  let stdout = '';
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-8000)));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start in time:\n${stderr}`)), START_TIMEOUT_MS);
-    child.stdout!.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      const match = /LISTENING (\d+)/.exec(stdout);
-      if (match) {
-        clearTimeout(timer);
-        resolve(Number(match[1]));
-      }
-    });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`${name} exited (${code ?? signal}) before listening:\n${stderr}`));
-    });
-  });
+  const port = await waitForListening(child, name, START_TIMEOUT_MS, () => stderr);
   return {
     name,
     failure,
