@@ -7,6 +7,7 @@ import type { HasPermissionFn } from '../interfaces/djust-module-options.interfa
 import { permissionDeniedError, unauthenticatedError } from './auth-errors.js';
 import { DjustExecutionContext, type DjustGuardTarget } from './djust-execution-context.js';
 import { evaluateAccess, type AccessDecision } from './evaluate-access.js';
+import { errorDetail } from '../logging/safe-format.util.js';
 
 /** `getHandler()` for view-level guards of a view without its own `mount`. */
 function mount(): void {}
@@ -78,8 +79,8 @@ export class AccessChecker {
     if (err instanceof HttpException) {
       return err.getStatus() === 401 ? unauthenticatedError() : permissionDeniedError();
     }
-    const name = guard?.constructor?.name ?? 'guard';
-    this.logger.warn(`${name} threw; denied. ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    const name = typeof guard?.constructor?.name === 'string' ? guard.constructor.name : 'guard';
+    this.logger.warn(`${name} threw; denied. ${errorDetail(err)}`);
     return permissionDeniedError();
   }
 

@@ -5,6 +5,7 @@ import { DjustConfigurationError } from '../errors/djust-configuration.error.js'
 import type { DjustAuthClass } from '../interfaces/djust-auth.interface.js';
 import { authClassRequiresCsrf } from './csrf-policy.js';
 import { isPassportStrategy, runPassportStrategy } from './passport-strategy.runner.js';
+import { describeValue, errorDetail, errorMessage } from '../logging/safe-format.util.js';
 
 /** Returns the instance to use for an auth class (a Nest provider, or one built once). */
 export type AuthClassResolver = (cls: DjustAuthClass) => unknown;
@@ -83,14 +84,14 @@ export class Authenticator {
   }
 
   private prepareOne(cls: DjustAuthClass): PreparedAuthClass {
-    const name = typeof cls === 'function' && cls.name ? cls.name : String(cls);
+    const name = typeof cls === 'function' && cls.name ? cls.name : describeValue(cls);
     let instance: any;
     try {
       instance = this.resolveAuth(cls);
     } catch (err) {
       if (err instanceof DjustConfigurationError) throw err;
       throw new DjustConfigurationError(
-        `auth class ${name} could not be resolved (${(err as Error)?.message ?? err}). ` +
+        `auth class ${name} could not be resolved (${errorMessage(err)}). ` +
           'Auth classes must be providers of a module DjustModule can see, or constructible without arguments.',
       );
     }
@@ -111,7 +112,6 @@ export class Authenticator {
       this.logger.debug?.(`auth class ${name} refused the caller: ${err.getStatus()}`);
       return;
     }
-    const detail = err instanceof Error ? (err.stack ?? `${err.name}: ${err.message}`) : String(err);
-    this.logger.warn(`auth class ${name} threw; treated as not accepting the caller. ${detail}`);
+    this.logger.warn(`auth class ${name} threw; treated as not accepting the caller. ${errorDetail(err)}`);
   }
 }

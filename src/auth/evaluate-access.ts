@@ -1,5 +1,6 @@
 import { Logger, type LoggerService } from '@nestjs/common';
 import type { HasPermissionFn } from '../interfaces/djust-module-options.interface.js';
+import { describeValue, errorDetail } from '../logging/safe-format.util.js';
 
 /** The outcome of a login/permission check. */
 export type AccessDecision = 'allow' | 'unauthenticated' | 'forbidden';
@@ -27,7 +28,7 @@ export async function evaluateAccess(
     try {
       granted = await hasPermission(user, permission);
     } catch (err) {
-      logger.error(`hasPermission threw for "${permission}"; denied.`, err instanceof Error ? err.stack : String(err));
+      logger.error(`hasPermission threw for ${describeValue(permission)}; denied.`, errorDetail(err));
       return 'forbidden';
     }
     if (granted !== true) return 'forbidden';

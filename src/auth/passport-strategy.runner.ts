@@ -66,7 +66,7 @@ export function runPassportStrategy(strategy: object, request: unknown): Promise
     attempt.fail = () => settle(() => resolve(null));
     attempt.pass = () => settle(() => resolve(null));
     attempt.error = (err: unknown) => settle(() => reject(err ?? new Error('Passport strategy error')));
-    attempt.redirect = () => settle(() => reject(new PassportRedirectError(String(attempt.name ?? 'unknown'))));
+    attempt.redirect = () => settle(() => reject(new PassportRedirectError(typeof attempt.name === 'string' ? attempt.name : 'unknown')));
     try {
       attempt.authenticate(request, AUTHENTICATE_OPTIONS);
     } catch (err) {

@@ -1,6 +1,7 @@
 import type { DynamicModule, Type } from '@nestjs/common';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { errorMessage } from '../logging/safe-format.util.js';
 
 /** What `NestFactory.createApplicationContext` accepts. */
 export type AppModuleRef = Type | DynamicModule;
@@ -54,7 +55,7 @@ export async function loadAppModule(file: string, exportName?: string, cwd = pro
   try {
     namespace = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
   } catch (err) {
-    throw new ModuleLoadError(`cannot import ${path}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    throw new ModuleLoadError(`cannot import ${path}: ${errorMessage(err)}`, { cause: err });
   }
   if (exportName) {
     const [head, ...rest] = exportName.split('.');

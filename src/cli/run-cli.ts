@@ -1,4 +1,5 @@
 import { auditCommand, type CliIo } from './audit.command.js';
+import { errorMessage } from '../logging/safe-format.util.js';
 
 /** Usage text of the `nestjs-djust` command. */
 export const USAGE = `Usage: nestjs-djust audit <compiled-module.js> [--export <name>] [--strict] [--json]
@@ -47,7 +48,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   try {
     return await auditCommand({ file, exportName, strict, json }, io);
   } catch (err) {
-    io.err(`nestjs-djust audit: ${err instanceof Error ? err.message : String(err)}\n`);
+    io.err(`nestjs-djust audit: ${errorMessage(err)}\n`);
     return 2;
   }
 }

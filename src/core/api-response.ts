@@ -1,3 +1,5 @@
+import { describeValue } from '../logging/safe-format.util.js';
+
 /** Options of `apiResponse()`. */
 export interface ApiResponseOptions<T = unknown> {
   /** Goes into `result`; over HTTP the assigns are not diffed (`assigns: {}`). */
@@ -36,7 +38,7 @@ export class ApiResponse<T = unknown> {
  */
 export function apiResponse<T>(options: ApiResponseOptions<T>): ApiResponse<T> {
   if (options.status !== undefined && (!Number.isInteger(options.status) || options.status < 200 || options.status > 299)) {
-    throw new Error(`apiResponse: status must be a 2xx integer, got ${options.status}`);
+    throw new Error(`apiResponse: status must be a 2xx integer, got ${describeValue(options.status)}`);
   }
   return new ApiResponse(options);
 }

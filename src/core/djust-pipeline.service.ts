@@ -14,6 +14,7 @@ import { SerializationError } from '../serialization/serialization.error.js';
 import { toPlain, type Plain } from '../serialization/to-plain.js';
 import { DtoValidator } from '../validation/dto-validator.js';
 import { sanitizeParams } from '../validation/sanitize.js';
+import { labelOf } from '../logging/safe-format.util.js';
 import { ApiResponse } from './api-response.js';
 import type { AuthResult, CallContext } from './call-context.interface.js';
 import { toWireError } from './error-mapping.js';
@@ -108,7 +109,7 @@ export class DjustPipeline {
       const assigns = this.serializeStep(record, handler, () => diffAssigns(view, record, before));
       return { status: 200, body: { result, assigns }, headers };
     } catch (err) {
-      const wire = toWireError(err, this.options.debug, this.logger, `${call.slug}.${call.handler}`);
+      const wire = toWireError(err, this.options.debug, this.logger, `${labelOf(call.slug)}.${labelOf(call.handler)}`);
       return { status: wire.status, body: wire.toBody(), headers: { ...headers, ...wire.headers } };
     }
   }

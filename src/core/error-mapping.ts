@@ -1,5 +1,6 @@
 import { HttpException, type Logger } from '@nestjs/common';
 import { DjustException, type DjustErrorKind } from '../errors/djust.exception.js';
+import { describeValue, errorDetail } from '../logging/safe-format.util.js';
 
 const KIND_BY_STATUS: Record<number, DjustErrorKind> = {
   400: 'validation_error',
@@ -31,13 +32,14 @@ export function toWireError(err: unknown, debug: boolean, logger: Logger, where:
       const message =
         typeof response === 'string' ? response : typeof (response as { message?: unknown })?.message === 'string' ? (response as { message: string }).message : undefined;
       const details = kind === 'validation_error' && Array.isArray((response as { message?: unknown })?.message)
-        ? { non_field_errors: (response as { message: unknown[] }).message.map(String) }
+        ? { non_field_errors: (response as { message: unknown[] }).message.map((m) => (typeof m === 'string' ? m : describeValue(m))) }
         : {};
       return new DjustException(kind, details, message);
     }
   }
-  logger.error(`${where} threw: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+  const detail = errorDetail(err);
+  logger.error(`${where} threw: ${detail}`);
   const details: Record<string, unknown> = {};
-  if (debug) details.traceback = err instanceof Error ? (err.stack ?? String(err)) : String(err);
+  if (debug) details.traceback = detail;
   return new DjustException('handler_error', details, 'The handler failed.');
 }

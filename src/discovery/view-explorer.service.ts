@@ -15,6 +15,7 @@ import type { RateLimitOptions } from '../interfaces/rate-limit-options.interfac
 import { LiveViewBase } from '../live-view.base.js';
 import { SLUG_PATTERN, slugFromClassName } from './slug.js';
 import type { HandlerRecord, ViewRecord } from './view-record.interface.js';
+import { describeValue, errorDetail } from '../logging/safe-format.util.js';
 
 // Nest's own decorator metadata keys (stable contracts of @nestjs/common decorators).
 const PARAMTYPES = 'design:paramtypes';
@@ -64,7 +65,7 @@ export class ViewExplorer {
         seen.set(record.slug, metatype.name);
         records.push(record);
       } catch (err) {
-        problems.push(err instanceof DjustConfigurationError ? err.message.replace(/^nestjs-djust: /, '') : String(err));
+        problems.push(err instanceof DjustConfigurationError ? err.message.replace(/^nestjs-djust: /, '') : errorDetail(err));
       }
     }
     if (problems.length) throw new DjustConfigurationError(`invalid LiveView setup:\n - ${problems.join('\n - ')}`);
@@ -162,7 +163,7 @@ export class ViewExplorer {
         return this.moduleRef.get(resolved as Type, { strict: false });
       } catch {
         if (optional.includes(index)) return undefined;
-        const label = typeof resolved === 'function' ? resolved.name : String(resolved);
+        const label = typeof resolved === 'function' ? resolved.name : describeValue(resolved);
         throw new DjustConfigurationError(
           `${viewClass.name}: cannot resolve constructor dependency #${index} (${label}). Views get singleton providers only; make sure ${label} is a provider visible to the application.`,
         );

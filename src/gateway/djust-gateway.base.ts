@@ -15,6 +15,7 @@ import { adapterTrustProxy } from './handshake-ip.js';
 import { MountedEntry, type SocketState } from './socket-state.js';
 import { WsAdmission } from './ws-admission.js';
 import { connectError, invalidMessageError, sessionEndedError, toErrorAck } from './ws-errors.js';
+import { errorDetail, labelOf } from '../logging/safe-format.util.js';
 
 type Ack = (reply: object) => void;
 type Payload = Record<string, unknown>;
@@ -56,10 +57,12 @@ export class DjustGatewayBase implements OnGatewayInit, OnGatewayConnection, OnG
       throw new DjustConfigurationError('the djust gateway needs the socket.io WebSocket adapter (IoAdapter from @nestjs/platform-socket.io, or a subclass such as SessionIoAdapter).');
     }
     namespace.use((socket, next) => {
-      this.admit(socket).then(
-        () => next(),
-        (err: unknown) => next(err instanceof Error && 'data' in err ? err : connectError(this.pipeline.wireError(err, 'connection'))),
-      );
+      this.admit(socket)
+        .then(
+          () => next(),
+          (err: unknown) => next(err instanceof Error && 'data' in err ? err : connectError(this.pipeline.wireError(err, 'connection'))),
+        )
+        .catch((err: unknown) => this.logUnexpected('connection', err));
     });
     const cap = (namespace.server?.engine as { opts?: { maxHttpBufferSize?: number } } | undefined)?.opts?.maxHttpBufferSize;
     const { maxMessageSize } = this.options.ws;
@@ -71,9 +74,32 @@ export class DjustGatewayBase implements OnGatewayInit, OnGatewayConnection, OnG
   handleConnection(socket: Socket): void {
     const state = this.states.get(socket);
     if (!state) return void socket.disconnect(true); // not admitted by the middleware: cannot happen
-    socket.on('mount', (...args: unknown[]) => void this.onMount(socket, state, ...split(args)));
-    socket.on('event', (...args: unknown[]) => void this.onEvent(socket, state, ...split(args)));
-    socket.on('unmount', (...args: unknown[]) => this.onUnmount(state, ...split(args)));
+    socket.on('mount', (...args: unknown[]) => this.guard('mount', () => this.onMount(socket, state, ...split(args))));
+    socket.on('event', (...args: unknown[]) => this.guard('event', () => this.onEvent(socket, state, ...split(args))));
+    socket.on('unmount', (...args: unknown[]) => this.guard('unmount', () => this.onUnmount(state, ...split(args))));
+  }
+
+  /**
+   * Runs a socket listener so nothing it throws or rejects can reach socket.io
+   * (a sync throw would propagate into engine.io's packet loop) or the process
+   * (an unhandled rejection ends Node). The listeners answer every error with
+   * an ack themselves; this is the last line, which only logs.
+   */
+  private guard(what: string, listener: () => unknown): void {
+    try {
+      const pending = listener();
+      if (pending instanceof Promise) pending.catch((err: unknown) => this.logUnexpected(what, err));
+    } catch (err) {
+      this.logUnexpected(what, err);
+    }
+  }
+
+  private logUnexpected(what: string, err: unknown): void {
+    try {
+      this.logger.error(`unexpected failure in the ${what} listener: ${errorDetail(err)}`);
+    } catch {
+      // a logger that throws must not take the process down either
+    }
   }
 
   handleDisconnect(socket: Socket): void {
@@ -117,7 +143,7 @@ export class DjustGatewayBase implements OnGatewayInit, OnGatewayConnection, OnG
       this.settle(socket, state, entry);
     } catch (err) {
       if (reserved) state.unreserveView();
-      this.fail(socket, err, `mount ${String((payload as Payload | undefined)?.view)}`, ack);
+      this.fail(socket, err, `mount ${labelOf(isObject(payload) ? payload.view : payload)}`, ack);
     }
   }
 
@@ -135,7 +161,7 @@ export class DjustGatewayBase implements OnGatewayInit, OnGatewayConnection, OnG
       await this.requireSession(socket, state);
       ack(await this.pipeline.event(entry.mounted, handler, params));
     } catch (err) {
-      this.fail(socket, err, `event ${String((payload as Payload | undefined)?.handler)}`, ack);
+      this.fail(socket, err, `event ${labelOf(isObject(payload) ? payload.handler : payload)}`, ack);
     } finally {
       if (counted) this.settle(socket, state, counted);
     }
@@ -170,7 +196,7 @@ export class DjustGatewayBase implements OnGatewayInit, OnGatewayConnection, OnG
   private settle(socket: Socket, state: SocketState, entry: MountedEntry): void {
     if (!entry.leave() || !entry.pushWanted) return;
     entry.pushWanted = false;
-    void this.push(socket, state, entry.mounted.ref);
+    this.push(socket, state, entry.mounted.ref).catch((err: unknown) => this.logUnexpected('push', err));
   }
 
   /** Before each mount/event: a session-authenticated socket's session must still be alive. */

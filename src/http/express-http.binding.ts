@@ -3,6 +3,7 @@ import type { CallOutcome } from '../core/djust-pipeline.service.js';
 import { notFound, type DjustException } from '../errors/djust.exception.js';
 import { jsonSizeExceeds } from '../serialization/json-size.util.js';
 import { errorOutcome, type DjustHttpApi } from './djust-http-api.service.js';
+import { errorDetail, labelOf } from '../logging/safe-format.util.js';
 import {
   decodeSegment,
   isJsonMediaType,
@@ -36,7 +37,7 @@ export function bindExpress(app: any, api: DjustHttpApi, logger: Logger): void {
     res.end(outcome.json ?? JSON.stringify(outcome.body));
   };
   const fail = (res: Res, err: unknown): void => {
-    logger.error(`djust HTTP binding failed: ${err instanceof Error ? err.stack : String(err)}`);
+    logger.error(`djust HTTP binding failed: ${errorDetail(err)}`);
     send(res, { status: 500, body: { error: 'handler_error', details: {} } });
   };
 
@@ -80,7 +81,7 @@ export function bindExpress(app: any, api: DjustHttpApi, logger: Logger): void {
     const match = /^\/([^/]+)\/([^/]+)\/?$/.exec(req.path ?? '');
     if (!match) {
       if (req.path !== '/csrf' && req.path !== '/openapi.json') return next(err);
-      logger.error(`a middleware failed before the djust route ${req.method} ${req.path}: ${err instanceof Error ? err.stack : String(err)}`);
+      logger.error(`a middleware failed before the djust route ${labelOf(req.method)} ${labelOf(req.path)}: ${errorDetail(err)}`);
       return send(res, errorOutcome(upstreamFailure(err)));
     }
     if (req.method !== 'POST') return send(res, errorOutcome(methodNotAllowed()));
@@ -91,7 +92,7 @@ export function bindExpress(app: any, api: DjustHttpApi, logger: Logger): void {
     const handler = decodeSegment(match[2]);
     if (slug === undefined || handler === undefined) return send(res, errorOutcome(notFound()));
     if (typeof type !== 'string') {
-      logger.error(`a middleware failed before the djust route ${req.method} ${req.path}: ${err instanceof Error ? err.stack : String(err)}`);
+      logger.error(`a middleware failed before the djust route ${labelOf(req.method)} ${labelOf(req.path)}: ${errorDetail(err)}`);
       return send(res, errorOutcome(upstreamFailure(err)));
     }
     call(req, res, slug, handler, malformedJson()).catch((e) => fail(res, e));

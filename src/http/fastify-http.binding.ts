@@ -1,6 +1,7 @@
 import type { Logger } from '@nestjs/common';
 import type { CallOutcome } from '../core/djust-pipeline.service.js';
 import { errorOutcome, type DjustHttpApi } from './djust-http-api.service.js';
+import { errorDetail } from '../logging/safe-format.util.js';
 import {
   isJsonMediaType,
   methodNotAllowed,
@@ -33,7 +34,7 @@ export function bindFastify(instance: any, api: DjustHttpApi, logger: Logger): v
       if (err?.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || err?.statusCode === 413) return send(reply, errorOutcome(payloadTooLarge(limit)));
       if (err?.statusCode === 415 || err?.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return send(reply, errorOutcome(unsupportedMediaType()));
       // Anything else failed before the route answered (a hook of the app, e.g. a session store that is down).
-      logger.error(`a hook failed before the djust route: ${err instanceof Error ? err.stack : String(err)}`);
+      logger.error(`a hook failed before the djust route: ${errorDetail(err)}`);
       return send(reply, errorOutcome(upstreamFailure(err)));
     });
 

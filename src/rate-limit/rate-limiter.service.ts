@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { RateLimitDecision } from './rate-limit-decision.interface.js';
+import { errorMessage } from '../logging/safe-format.util.js';
 
 export type { RateLimitDecision } from './rate-limit-decision.interface.js';
 export { rateLimitHeaders } from './rate-limit-headers.util.js';
@@ -84,7 +85,7 @@ export class RateLimiter {
       this.lastWarnAt = now;
       this.suppressedWarnings = 0;
       const policy = this.failure === 'closed' ? 'refusing rate-limited calls (failure: closed)' : 'letting rate-limited calls through (failure: open)';
-      this.logger.warn(`nestjs-djust: rate-limit storage failed, ${policy}: ${err instanceof Error ? err.message : String(err)}${suppressed}`);
+      this.logger.warn(`nestjs-djust: rate-limit storage failed, ${policy}: ${errorMessage(err)}${suppressed}`);
     } else {
       this.suppressedWarnings += 1;
     }

@@ -61,7 +61,7 @@ describe(`fuzz: hostile input over HTTP and WS (seed ${HTTP.seed})`, () => {
 
     it(`WS (${adapter}): documented acks only, the socket survives`, async () => {
       const stats = await fuzzWs(apps.get(adapter)!.url, WS);
-      reached(stats, ['mount:ok', 'event:ok', 'event:validation_error', 'event:not_found', 'event:handler_error'], WS.numRuns, WS_RUNS);
+      reached(stats, ['mount:ok', 'event:ok', 'event:validation_error', 'event:not_found', 'event:handler_error', 'hostile-field', 'noack'], WS.numRuns, WS_RUNS);
     });
   }
 

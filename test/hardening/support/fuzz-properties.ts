@@ -10,9 +10,12 @@ import {
   mutate,
   toJsValue,
   writeJson,
+  wsFieldName,
+  wsFieldValue,
   wsSessionArb,
   type HostileSizes,
   type HttpCase,
+  type WsField,
   type WsStep,
 } from './hostile.arbitraries.js';
 import { assertHttpAnswer, assertNoLeak, assertPrototypesUntouched, assertWsAck, InvariantError, prototypeSnapshot, type CallFacts } from './invariants.js';
@@ -139,23 +142,26 @@ async function runWsSession(baseUrl: string, token: string | undefined, steps: r
   // Start from one mounted view, so events reach handlers rather than only "unknown ref".
   const first = await emitAck(socket, 'mount', { view: 'order' });
   if (typeof first?.ref === 'string') refs.push(first.ref);
-  const pickRef = (r: number | string): string => (typeof r === 'number' ? (refs[r % Math.max(1, refs.length)] ?? 'no-ref') : r);
+  const pickRef = (r: number | WsField): unknown => (typeof r === 'number' ? (refs[r % Math.max(1, refs.length)] ?? 'no-ref') : wsFieldValue(r));
   try {
     for (const [i, step] of steps.entries()) {
       const where = `ws step ${i} ${step.s}`;
+      if ((step.s === 'mount' && typeof step.view !== 'string') || (step.s === 'event' && typeof step.handler !== 'string')) count(stats, 'hostile-field');
+      if (step.s === 'noack') count(stats, 'noack');
       if (step.s === 'mount') {
-        const payload = step.params === undefined ? { view: step.view } : { view: step.view, params: toJsValue(step.params) };
+        const view = wsFieldValue(step.view);
+        const payload = step.params === undefined ? { view } : { view, params: toJsValue(step.params) };
         if (jsonSize(payload) > MAX_WS_PAYLOAD) continue;
         const ack = await emitAck(socket, 'mount', payload);
-        assertWsAck(ack, 'mount', { view: step.view, handler: undefined }, where);
+        assertWsAck(ack, 'mount', { view: wsFieldName(step.view), handler: undefined }, where);
         count(stats, `mount:${ack.error ?? 'ok'}`);
         if (typeof ack.ref === 'string') refs.push(ack.ref);
       } else if (step.s === 'event') {
-        const payload: Record<string, unknown> = { ref: pickRef(step.ref), handler: step.handler };
+        const payload: Record<string, unknown> = { ref: pickRef(step.ref), handler: wsFieldValue(step.handler) };
         if (step.params !== undefined) payload.params = toJsValue(step.params);
         if (jsonSize(payload) > MAX_WS_PAYLOAD) continue;
         const ack = await emitAck(socket, 'event', payload);
-        assertWsAck(ack, 'event', { view: 'order', handler: step.handler }, where);
+        assertWsAck(ack, 'event', { view: 'order', handler: wsFieldName(step.handler) }, where);
         count(stats, `event:${ack.error ?? 'ok'}`);
       } else if (step.s === 'unmount') {
         const ack = await emitAck(socket, 'unmount', { ref: pickRef(step.ref) });
@@ -167,6 +173,11 @@ async function runWsSession(baseUrl: string, token: string | undefined, steps: r
         const ack = await emitAck(socket, step.event, ...args);
         assertWsAck(ack, step.event, { view: undefined, handler: undefined }, where);
         count(stats, `raw-${step.event}:${ack.error ?? 'ok'}`);
+      } else if (step.s === 'noack') {
+        const value = toJsValue(step.arg);
+        if (jsonSize(value) > MAX_WS_PAYLOAD) continue;
+        socket.emit(step.event, value);
+        count(stats, `noack-${step.event}`);
       } else {
         const value = toJsValue(step.arg);
         if (jsonSize(value) > MAX_WS_PAYLOAD) continue;

@@ -20,11 +20,21 @@ export type JsonNode =
   /** An array of `n` copies of `item`. */
   | { readonly t: 'many'; readonly n: number; readonly item: JsonNode }
   /** `depth` nested arrays or objects around `leaf`. */
-  | { readonly t: 'deep'; readonly depth: number; readonly kind: 'arr' | 'obj'; readonly leaf: JsonNode };
+  | { readonly t: 'deep'; readonly depth: number; readonly kind: 'arr' | 'obj'; readonly leaf: JsonNode }
+  /**
+   * An object whose primitive-conversion members (`toString`, `valueOf`,
+   * `toJSON`) are not functions: `String()` or a template literal on it throws.
+   */
+  | { readonly t: 'trap'; readonly keys: readonly TrapKey[]; readonly v: JsonNode }
+  /** `n` bytes of binary: a socket.io binary attachment over WS, its JSON form over HTTP. */
+  | { readonly t: 'bin'; readonly n: number };
+
+/** The members JavaScript calls to turn an object into a primitive or JSON. */
+export type TrapKey = 'toString' | 'valueOf' | 'toJSON';
 
 /** Keys that target the fixture DTOs, the prototype chain and JS built-ins. */
 export const INTERESTING_KEYS = [
-  '__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', '__defineGetter__', 'then',
+  '__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'toJSON', 'hasOwnProperty', '__defineGetter__', 'then',
   'order_id', 'status', 'enabled', 'count', 'lines', 'sku', 'qty', 'reason', 'gate', 'hang', '',
 ] as const;
 
@@ -69,6 +79,18 @@ const scalarArb: fc.Arbitrary<JsonNode> = fc.oneof(
   { weight: 2, arbitrary: fc.constantFrom('true', 'false', 'null').map((raw): JsonNode => ({ t: 'lit', raw })) },
 );
 
+const trapKeysArb: fc.Arbitrary<TrapKey[]> = fc.subarray<TrapKey>(['toString', 'valueOf', 'toJSON'], { minLength: 1 });
+const trapValueArb: fc.Arbitrary<JsonNode> = fc.oneof(
+  fc.constant<JsonNode>({ t: 'num', raw: '1' }),
+  fc.constant<JsonNode>({ t: 'lit', raw: 'null' }),
+  fc.constant<JsonNode>({ t: 'obj', entries: [] }),
+  fc.constant<JsonNode>({ t: 'arr', items: [] }),
+  fc.constant<JsonNode>({ t: 'str', v: 'x' }),
+);
+
+/** An object that throws when turned into a string: `{"toString":1}`, `{"valueOf":{},"toJSON":null}`... */
+export const trapArb: fc.Arbitrary<JsonNode> = fc.tuple(trapKeysArb, trapValueArb).map(([keys, v]): JsonNode => ({ t: 'trap', keys, v }));
+
 /** Sizes of the "big" shapes; the long run may raise them. */
 export interface HostileSizes {
   /** Largest huge string, in characters. */
@@ -88,6 +110,8 @@ export function jsonNodeArb(sizes: HostileSizes = DEFAULT_SIZES): fc.Arbitrary<J
     node: fc.oneof(
       { depthSize: 'small', withCrossShrink: true },
       { weight: 6, arbitrary: scalarArb },
+      { weight: 1, arbitrary: trapArb },
+      { weight: 1, arbitrary: fc.integer({ min: 0, max: 64 }).map((n): JsonNode => ({ t: 'bin', n })) },
       { weight: 3, arbitrary: fc.array(fc.tuple(keyArb, tie('node')), { maxLength: 6 }).map((entries): JsonNode => ({ t: 'obj', entries })) },
       { weight: 2, arbitrary: fc.array(tie('node'), { maxLength: 6 }).map((items): JsonNode => ({ t: 'arr', items })) },
       {
@@ -159,6 +183,10 @@ export function writeJson(node: JsonNode): string {
       const leaf = writeJson(node.leaf);
       return node.kind === 'arr' ? '['.repeat(node.depth) + leaf + ']'.repeat(node.depth) : '{"a":'.repeat(node.depth) + leaf + '}'.repeat(node.depth);
     }
+    case 'trap':
+      return `{${node.keys.map((k) => `${JSON.stringify(k)}:${writeJson(node.v)}`).join(',')}}`;
+    case 'bin':
+      return JSON.stringify(Buffer.alloc(node.n, 0xff));
   }
 }
 
@@ -193,6 +221,13 @@ export function toJsValue(node: JsonNode): unknown {
       for (let i = 0; i < node.depth; i++) v = node.kind === 'arr' ? [v] : { a: v };
       return v;
     }
+    case 'trap': {
+      const out: Record<string, unknown> = {};
+      for (const k of node.keys) Object.defineProperty(out, k, { value: toJsValue(node.v), enumerable: true, writable: true, configurable: true });
+      return out;
+    }
+    case 'bin':
+      return Buffer.alloc(node.n, 0xff);
   }
 }
 
@@ -360,12 +395,30 @@ export function httpCaseArb(sizes: HostileSizes = DEFAULT_SIZES): fc.Arbitrary<H
   });
 }
 
+/**
+ * A field of a WS message (`view`, `handler`, `ref`): usually a name, else any
+ * hostile JSON value — a trap object, an array, a binary attachment, a number.
+ */
+export type WsField = string | { readonly node: JsonNode };
+
+/** The value sent for a field. */
+export function wsFieldValue(field: WsField): unknown {
+  return typeof field === 'string' ? field : toJsValue(field.node);
+}
+
+/** A field as the server can name it (`undefined` for a non-string value). */
+export function wsFieldName(field: WsField): string | undefined {
+  return typeof field === 'string' ? field : undefined;
+}
+
 /** One message a hostile socket sends. */
 export type WsStep =
-  | { readonly s: 'mount'; readonly view: string; readonly params: JsonNode | undefined }
-  | { readonly s: 'event'; readonly ref: number | string; readonly handler: string; readonly params: JsonNode | undefined }
-  | { readonly s: 'unmount'; readonly ref: number | string }
+  | { readonly s: 'mount'; readonly view: WsField; readonly params: JsonNode | undefined }
+  | { readonly s: 'event'; readonly ref: number | WsField; readonly handler: WsField; readonly params: JsonNode | undefined }
+  | { readonly s: 'unmount'; readonly ref: number | WsField }
   | { readonly s: 'raw'; readonly event: 'mount' | 'event' | 'unmount'; readonly args: readonly WsRawArg[] }
+  /** A `mount`/`event`/`unmount` sent without an ack callback: nothing comes back, nothing may break. */
+  | { readonly s: 'noack'; readonly event: 'mount' | 'event' | 'unmount'; readonly arg: JsonNode }
   | { readonly s: 'junk'; readonly event: string; readonly arg: JsonNode };
 
 /** Event names socket.io-client refuses to emit. */
@@ -379,25 +432,47 @@ export function wsSessionArb(sizes: HostileSizes = DEFAULT_SIZES, maxSteps = 8):
   // WS payloads stay under socket.io's own 1 MB maxHttpBufferSize (that cut-off is a separate test).
   const wsSizes: HostileSizes = { ...sizes, maxHugeString: Math.min(sizes.maxHugeString, 100_000) };
   const params = fc.option(dtoShapedArb(wsSizes), { nil: undefined, freq: 6 });
-  const ref = fc.oneof({ weight: 5, arbitrary: fc.nat(3) }, { weight: 1, arbitrary: fc.constantFrom('', 'x', '__proto__', '00000000-0000-0000-0000-000000000000') });
+  const hostileField: fc.Arbitrary<WsField> = fc.oneof(
+    { weight: 3, arbitrary: trapArb.map((node) => ({ node })) },
+    { weight: 2, arbitrary: jsonNodeArb(wsSizes).map((node) => ({ node })) },
+    { weight: 1, arbitrary: fc.integer({ min: 0, max: 64 }).map((n) => ({ node: { t: 'bin', n } as JsonNode })) },
+    { weight: 1, arbitrary: fc.array(fc.constantFrom('order', 'update_status'), { minLength: 1, maxLength: 2 }).map((a) => ({ node: { t: 'arr', items: a.map((v): JsonNode => ({ t: 'str', v })) } as JsonNode })) },
+  );
+  const field = (names: fc.Arbitrary<string>): fc.Arbitrary<WsField> => fc.oneof({ weight: 8, arbitrary: names }, { weight: 2, arbitrary: hostileField });
+  const ref: fc.Arbitrary<number | WsField> = fc.oneof(
+    { weight: 10, arbitrary: fc.nat(3) },
+    { weight: 2, arbitrary: fc.constantFrom('', 'x', '__proto__', '00000000-0000-0000-0000-000000000000') },
+    { weight: 1, arbitrary: hostileField },
+  );
   const rawArg: fc.Arbitrary<WsRawArg> = fc.oneof(
     { weight: 3, arbitrary: jsonNodeArb(wsSizes).map((v): WsRawArg => ({ a: 'json', v })) },
     { weight: 1, arbitrary: fc.integer({ min: 0, max: 4096 }).map((n): WsRawArg => ({ a: 'binary', n })) },
     { weight: 1, arbitrary: fc.constant<WsRawArg>({ a: 'undefined' }) },
   );
   const step: fc.Arbitrary<WsStep> = fc.oneof(
-    { weight: 4, arbitrary: fc.record({ s: fc.constant('mount' as const), view: fc.oneof({ weight: 4, arbitrary: fc.constant('order') }, { weight: 1, arbitrary: nameArb(VIEW_NAMES) }), params }) },
+    { weight: 4, arbitrary: fc.record({ s: fc.constant('mount' as const), view: field(fc.oneof({ weight: 4, arbitrary: fc.constant('order') }, { weight: 1, arbitrary: nameArb(VIEW_NAMES) })), params }) },
     {
       weight: 6,
       arbitrary: fc.record({
         s: fc.constant('event' as const),
         ref,
-        handler: fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...EXPOSED_HANDLERS, 'ws_only') }, { weight: 2, arbitrary: nameArb(HANDLER_NAMES) }),
+        handler: field(fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...EXPOSED_HANDLERS, 'ws_only') }, { weight: 2, arbitrary: nameArb(HANDLER_NAMES) })),
         params,
       }),
     },
     { weight: 1, arbitrary: fc.record({ s: fc.constant('unmount' as const), ref }) },
     { weight: 2, arbitrary: fc.record({ s: fc.constant('raw' as const), event: fc.constantFrom('mount' as const, 'event' as const, 'unmount' as const), args: fc.array(rawArg, { maxLength: 3 }) }) },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        s: fc.constant('noack' as const),
+        event: fc.constantFrom('mount' as const, 'event' as const, 'unmount' as const),
+        arg: fc.oneof(
+          fc.tuple(trapArb, trapArb).map(([a, b]): JsonNode => ({ t: 'obj', entries: [['view', a], ['ref', { t: 'str', v: 'x' }], ['handler', b]] })),
+          jsonNodeArb(wsSizes),
+        ),
+      }),
+    },
     { weight: 1, arbitrary: fc.record({ s: fc.constant('junk' as const), event: fc.oneof(fc.constantFrom('assigns', 'error', 'ping', '__proto__', 'constructor', 'toString'), fc.string({ maxLength: 12 })).filter((e) => !RESERVED_EVENTS.has(e)), arg: jsonNodeArb(wsSizes) }) },
   );
   return fc.record({
