@@ -25,6 +25,7 @@ import type { HandlerRecord, ViewRecord } from '../src/discovery/view-record.int
 import type { DjustAuthClass } from '../src/interfaces/djust-auth.interface.js';
 import { createOpenApiDocument } from '../src/openapi/openapi-document.factory.js';
 import { DjustOpenApiService } from '../src/openapi/openapi.service.js';
+import { resolveOptions } from '../src/core/resolved-options.js';
 
 const VIEWS = 100;
 const HANDLERS_PER_VIEW = 10;
@@ -85,7 +86,8 @@ function syntheticViews(): ViewRecord[] {
       const name = `handler_${h}`;
       handlers.set(name, {
         name,
-        options: { exposeApi: true, deprecated: h === 9, description: `Handler ${h} of ${slug}.`, summary: h % 2 ? `Do ${h}` : undefined },
+        options: { exposeApi: true,
+        exposeMcp: false, deprecated: h === 9, description: `Handler ${h} of ${slug}.`, summary: h % 2 ? `Do ${h}` : undefined },
         dtoType: h === 0 ? undefined : (handlerDto(v, h, line) as any),
         arity: h === 0 ? 0 : 1,
         permissions: h % 3 === 0 ? ['app.do'] : [],
@@ -155,7 +157,7 @@ async function main(): Promise<void> {
   }
 
   const registry = { views, version: 1 };
-  const service = new DjustOpenApiService(registry, { prefix: 'djust', openapi: { title: 'Bench', version: '1.0.0' } });
+  const service = new DjustOpenApiService(registry, resolveOptions({ prefix: 'djust', openapi: { title: 'Bench', version: '1.0.0' } }, []));
   const tBuild = performance.now();
   service.getDocument();
   const firstServeMs = performance.now() - tBuild;

@@ -1,5 +1,23 @@
-/** Internal DI tokens. Not exported from the package root. */
-export const DJUST_MODULE_OPTIONS = Symbol('DJUST_MODULE_OPTIONS');
+/**
+ * Internal DI tokens and symbols, in one place. None is exported from the
+ * package root: they are wiring, not API.
+ */
+
+/** The options exactly as given to `forRoot` / returned by `forRootAsync`'s factory. */
+export { MODULE_OPTIONS_TOKEN as DJUST_MODULE_OPTIONS } from './djust.module-definition.js';
+
+/** The options with every default merged (`ResolvedDjustOptions`), computed once. */
 export const DJUST_RESOLVED_OPTIONS = Symbol('DJUST_RESOLVED_OPTIONS');
-/** Symbol under which the pipeline stores a view instance's per-call context. */
+
+/** The permission check (`HasPermissionFn`) that the core and `DjustPermissionGuard` use. */
+export const DJUST_HAS_PERMISSION = Symbol('DJUST_HAS_PERMISSION');
+
+/**
+ * The clock (`DjustClock`) every time-based part reads: per-socket limits,
+ * session checks, the handler timeout. Optional: the real clock when absent.
+ * Tests provide a fake one from a global module.
+ */
+export const DJUST_CLOCK = Symbol('DJUST_CLOCK');
+
+/** Symbol under which the core stores a view instance's per-call context (never an assign). */
 export const VIEW_CONTEXT = Symbol('djust:view-context');

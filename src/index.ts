@@ -1,59 +1,65 @@
 /**
  * nestjs-djust: djust-style LiveViews for NestJS. The same server-side
- * handlers over socket.io and over HTTP/JSON, with a live OpenAPI 3.1 document.
+ * handlers over socket.io, over HTTP/JSON with a live OpenAPI 3.1 document,
+ * and as MCP tools for AI agents.
  *
  * @packageDocumentation
  */
+
+// The module and its options.
 export { DjustModule, type DjustModuleAsyncOptions } from './djust.module.js';
+export type { DjustModuleOptions, DjustOpenApiOptions, DjustWsOptions, HasPermissionFn } from './interfaces/djust-module-options.interface.js';
+
+// Views and handlers.
 export { LiveViewBase } from './live-view.base.js';
-export { LiveView, type LiveViewOptions } from './decorators/live-view.decorator.js';
-export { EventHandler, type EventHandlerOptions } from './decorators/event-handler.decorator.js';
-export { PermissionRequired } from './decorators/permission-required.decorator.js';
-export { LoginRequired } from './decorators/login-required.decorator.js';
-export { RateLimit } from './decorators/rate-limit.decorator.js';
+export { LiveView, type LiveViewOptions } from './discovery/live-view.decorator.js';
+export { EventHandler, type EventHandlerOptions } from './discovery/event-handler.decorator.js';
+export { PermissionRequired } from './discovery/permission-required.decorator.js';
+export { LoginRequired } from './discovery/login-required.decorator.js';
+export { RateLimit } from './discovery/rate-limit.decorator.js';
+export type { RateLimitOptions } from './interfaces/rate-limit-options.interface.js';
 export { apiResponse, ApiResponse, type ApiResponseOptions } from './core/api-response.js';
+
+// Auth and permissions.
+export type { DjustAuth, DjustAuthClass, DjustAuthSecurityScheme } from './interfaces/djust-auth.interface.js';
 export { SessionAuth } from './auth/session-auth.js';
 export { getOrCreateCsrfToken, CSRF_HEADER_NAMES } from './auth/csrf.js';
-export { withDjust, mergeDjustDocument } from './openapi/with-djust.js';
-
-export type { DjustAuth, DjustAuthClass, DjustAuthSecurityScheme } from './interfaces/djust-auth.interface.js';
-export type {
-  DjustModuleOptions,
-  DjustOpenApiOptions,
-  DjustWsOptions,
-  HasPermissionFn,
-} from './interfaces/djust-module-options.interface.js';
-export type { RateLimitOptions } from './interfaces/rate-limit-options.interface.js';
-export type { CallContext, AuthResult } from './core/call-context.interface.js';
-export type {
-  MountRequest,
-  MountAck,
-  EventRequest,
-  EventAck,
-  UnmountRequest,
-  UnmountAck,
-  ErrorAck,
-  AssignsPush,
-} from './client/djust-protocol.js';
-
-export { DjustException, ERROR_STATUS, type DjustErrorKind, type DjustErrorBody } from './errors/djust.exception.js';
-export { DjustConfigurationError } from './errors/djust-configuration.error.js';
-export { DjustPipeline } from './core/djust-pipeline.service.js';
-export { ViewRegistry } from './discovery/view-registry.js';
-export type { ViewRecord, HandlerRecord } from './discovery/view-record.interface.js';
-export { DjustOpenApiService } from './openapi/openapi.service.js';
-export { createOpenApiDocument, operationIdFor, type CreateOpenApiDocumentOptions, type OpenApiGenerationResult } from './openapi/openapi-document.factory.js';
-export type { OpenApiDocument } from './openapi/openapi.types.js';
-export type { OpenApiWarning } from './openapi/openapi-warning.js';
-export { MemoryThrottlerStorage } from './rate-limit/memory-throttler.storage.js';
-export { RateLimiter } from './rate-limit/rate-limiter.service.js';
-export { rateLimitHeaders } from './rate-limit/rate-limit-headers.util.js';
-export { callerKey } from './rate-limit/caller-key.util.js';
-export type { RateLimitDecision } from './rate-limit/rate-limit-decision.interface.js';
-export { RedisThrottlerStorage } from './rate-limit/redis-throttler.storage.js';
 export { DjustPermissionGuard } from './auth/permission.guard.js';
 export { defaultHasPermission } from './auth/default-has-permission.js';
-export { SessionIoAdapter, type EngineMiddleware } from './auth/session-io.adapter.js';
+export { SessionIoAdapter, type EngineMiddleware } from './transports/ws/session-io.adapter.js';
+
+// Rate-limit storages.
+export type { DjustThrottlerStorage, ThrottlerStorageRecord } from './rate-limit/throttler-storage.interface.js';
+export { MemoryThrottlerStorage, type MemoryThrottlerStorageOptions } from './rate-limit/memory-throttler.storage.js';
+export { RedisThrottlerStorage } from './rate-limit/redis-throttler.storage.js';
+
+// OpenAPI.
+export { withDjust, mergeDjustDocument } from './openapi/with-djust.js';
+export { DjustOpenApiService } from './openapi/openapi.service.js';
+export type { OpenApiDocument } from './openapi/openapi.types.js';
+export type { OpenApiWarning } from './openapi/openapi-warning.js';
+
+// The wire: errors and the socket.io protocol.
+export { DjustException, type DjustErrorBody } from './protocol/djust.exception.js';
+export { ERROR_STATUS, type DjustErrorKind } from './protocol/error-kinds.js';
+export type { DjustTransport } from './protocol/call-context.js';
+export type {
+  Assigns,
+  AssignsPush,
+  ErrorAck,
+  EventAck,
+  EventRequest,
+  MountAck,
+  MountRequest,
+  Params,
+  UnmountAck,
+  UnmountRequest,
+} from './protocol/ws-protocol.js';
+export { DjustConfigurationError } from './errors/djust-configuration.error.js';
+
+// The exposure audit.
+export { ViewRegistry } from './discovery/view-registry.js';
+export type { ViewRecord, HandlerRecord } from './discovery/view-record.interface.js';
 export { auditExposure, formatExposureReport } from './audit/exposure-audit.js';
 export type {
   ExposureReport,

@@ -1,11 +1,12 @@
 import { VIEW_CONTEXT } from './djust.internal-constants.js';
+import type { DjustTransport } from './protocol/call-context.js';
 
-/** Per-call context the pipeline attaches to a view instance (symbol-keyed: never an assign). */
+/** Per-call context the core attaches to a view instance (symbol-keyed: never an assign). */
 export interface ViewContext {
-  transport: 'http' | 'ws';
+  transport: DjustTransport;
   user: unknown;
   httpRequest: unknown;
-  /** Set by the gateway on a mounted view: sends the current assigns diff to the client. */
+  /** Set by the WS transport on a mounted view: sends the current assigns diff to the client. */
   push?: () => Promise<void>;
 }
 
@@ -13,45 +14,50 @@ export interface ViewContext {
  * Base class of every LiveView. It provides `httpRequest`, `transport` and `user`
  * as prototype getters, so none of them is ever an assign.
  *
+ * Type parameters: `TUser`, the type of `this.user` (use `MyUser | null` on a
+ * view an anonymous socket may mount), and `TRequest`, the type of
+ * `this.httpRequest` (e.g. express's `Request`).
+ *
  * Optional lifecycle methods a view may define: `mount(params)` (WS mount, and
- * before every HTTP call), `apiMount(params)` (instead of `mount` on HTTP calls),
- * and `unmount()` (when a socket unmounts the view or disconnects, after the
- * events already sent to it — the place to clear timers and unsubscribe).
+ * before every HTTP/MCP call), `apiMount(params)` (instead of `mount` on HTTP
+ * and MCP calls), and `unmount()` (when a socket unmounts the view or
+ * disconnects, after the events already sent to it — the place to clear timers
+ * and unsubscribe).
  *
  * @example
  * ```ts
  * @LiveView()
- * export class CounterView extends LiveViewBase {
+ * export class CounterView extends LiveViewBase<User> {
  *   count = 0;
  *   @EventHandler({ exposeApi: true })
- *   increment() { this.count++; return this.count; }
+ *   increment() { this.count++; return { count: this.count, by: this.user.name }; }
  * }
  * ```
  */
-export abstract class LiveViewBase {
+export abstract class LiveViewBase<TUser = any, TRequest = any> {
   /** @internal */
   declare [VIEW_CONTEXT]?: ViewContext;
 
-  /** The request of an HTTP call; `undefined` over WS. */
-  get httpRequest(): any {
-    return this[VIEW_CONTEXT]?.httpRequest;
+  /** The request of an HTTP or MCP call; `undefined` over WS. */
+  get httpRequest(): TRequest | undefined {
+    return this[VIEW_CONTEXT]?.httpRequest as TRequest | undefined;
   }
 
-  /** `'http'` or `'ws'`. */
-  get transport(): 'http' | 'ws' | undefined {
+  /** `'http'`, `'ws'` or `'mcp'`. */
+  get transport(): DjustTransport | undefined {
     return this[VIEW_CONTEXT]?.transport;
   }
 
-  /** The authenticated user, or `null` for an anonymous socket. */
-  get user(): any {
-    return this[VIEW_CONTEXT]?.user ?? null;
+  /** The authenticated user; `null` for an anonymous socket. */
+  get user(): TUser {
+    return (this[VIEW_CONTEXT]?.user ?? null) as TUser;
   }
 
   /**
    * Sends the assigns that changed since the client last saw them as an
    * `assigns` message `{ ref, assigns }` (server push). Call it after updating
    * assigns outside a client event (a timer, a service event). No-op over HTTP
-   * or when the view is not mounted.
+   * and MCP, or when the view is not mounted.
    */
   async pushAssigns(): Promise<void> {
     await this[VIEW_CONTEXT]?.push?.();

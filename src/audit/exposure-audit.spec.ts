@@ -20,7 +20,7 @@ class OwnerGuard implements CanActivate {
 function handler(name: string, overrides: Partial<HandlerRecord> = {}): HandlerRecord {
   return {
     name,
-    options: { exposeApi: true, deprecated: false },
+    options: { exposeApi: true, exposeMcp: false, deprecated: false },
     dtoType: undefined,
     arity: 0,
     permissions: [],
@@ -60,7 +60,7 @@ describe('auditExposure', () => {
         handler('refund', { permissions: ['orders.change'], rateLimit: { limit: 3, ttl: 60_000 } }),
         handler('quote', { rateLimit: { limit: 5, ttl: 1_000 } }),
         handler('list', { permissions: ['orders.view'] }),
-        handler('ws_only', { options: { exposeApi: false, deprecated: false } }),
+        handler('ws_only', { options: { exposeApi: false, exposeMcp: false, deprecated: false } }),
       ]),
       view('report', [handler('summary')], { permissions: ['reports.view'], loginRequired: true, csrfExempt: true }),
     ],

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { BadRequestException, ForbiddenException, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { of, throwError, timer, map } from 'rxjs';
 import { authCtx, authHandler, authLogger, authView } from '../../test/support/auth-fixtures.js';
-import { DjustException } from '../errors/djust.exception.js';
+import { DjustException } from '../protocol/djust.exception.js';
 import { AccessChecker } from './access-checker.js';
 import { defaultHasPermission } from './default-has-permission.js';
 

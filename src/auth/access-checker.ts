@@ -1,13 +1,13 @@
 import { HttpException, Logger, type CanActivate, type LoggerService } from '@nestjs/common';
 import { isObservable, lastValueFrom } from 'rxjs';
-import type { AuthResult, CallContext } from '../core/call-context.interface.js';
+import type { AuthResult, CallContext } from '../protocol/call-context.js';
 import type { HandlerRecord, ViewRecord } from '../discovery/view-record.interface.js';
-import { DjustException } from '../errors/djust.exception.js';
+import { DjustException } from '../protocol/djust.exception.js';
 import type { HasPermissionFn } from '../interfaces/djust-module-options.interface.js';
-import { permissionDeniedError, unauthenticatedError } from './auth-errors.js';
+import { permissionDenied, unauthenticated } from '../protocol/wire-errors.js';
 import { DjustExecutionContext, type DjustGuardTarget } from './djust-execution-context.js';
 import { evaluateAccess, type AccessDecision } from './evaluate-access.js';
-import { errorDetail } from '../logging/safe-format.util.js';
+import { errorDetail } from '../common/safe-format.util.js';
 
 /** `getHandler()` for view-level guards of a view without its own `mount`. */
 function mount(): void {}
@@ -47,8 +47,8 @@ export class AccessChecker {
   }
 
   private throwUnlessAllowed(decision: AccessDecision): void {
-    if (decision === 'unauthenticated') throw unauthenticatedError();
-    if (decision === 'forbidden') throw permissionDeniedError();
+    if (decision === 'unauthenticated') throw unauthenticated();
+    if (decision === 'forbidden') throw permissionDenied();
   }
 
   private async runGuards(
@@ -70,18 +70,18 @@ export class AccessChecker {
       } catch (err) {
         throw this.guardError(guard, err);
       }
-      if (!allowed) throw permissionDeniedError();
+      if (!allowed) throw permissionDenied();
     }
   }
 
   private guardError(guard: CanActivate, err: unknown): DjustException {
     if (err instanceof DjustException) return err;
     if (err instanceof HttpException) {
-      return err.getStatus() === 401 ? unauthenticatedError() : permissionDeniedError();
+      return err.getStatus() === 401 ? unauthenticated() : permissionDenied();
     }
     const name = typeof guard?.constructor?.name === 'string' ? guard.constructor.name : 'guard';
     this.logger.warn(`${name} threw; denied. ${errorDetail(err)}`);
-    return permissionDeniedError();
+    return permissionDenied();
   }
 
   private viewTarget(view: ViewRecord): DjustGuardTarget {

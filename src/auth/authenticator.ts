@@ -1,11 +1,11 @@
 import { HttpException, Logger, type LoggerService } from '@nestjs/common';
-import type { AuthResult, CallContext } from '../core/call-context.interface.js';
+import type { AuthResult, CallContext } from '../protocol/call-context.js';
 import type { ViewRecord } from '../discovery/view-record.interface.js';
 import { DjustConfigurationError } from '../errors/djust-configuration.error.js';
 import type { DjustAuthClass } from '../interfaces/djust-auth.interface.js';
 import { authClassRequiresCsrf } from './csrf-policy.js';
 import { isPassportStrategy, runPassportStrategy } from './passport-strategy.runner.js';
-import { describeValue, errorDetail, errorMessage } from '../logging/safe-format.util.js';
+import { describeValue, errorDetail, errorMessage } from '../common/safe-format.util.js';
 
 /** Returns the instance to use for an auth class (a Nest provider, or one built once). */
 export type AuthClassResolver = (cls: DjustAuthClass) => unknown;

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { authCtx } from '../../test/support/auth-fixtures.js';
 import { DjustConfigurationError } from '../errors/djust-configuration.error.js';
-import { DjustException } from '../errors/djust.exception.js';
+import { DjustException } from '../protocol/djust.exception.js';
 import { CSRF_REASONS, CSRF_SESSION_KEY, getOrCreateCsrfToken, verifyCsrf } from './csrf.js';
 import { csrfTokensMatch, generateCsrfToken } from './csrf-token.util.js';
 

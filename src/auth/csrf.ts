@@ -1,6 +1,6 @@
-import type { CallContext } from '../core/call-context.interface.js';
+import type { CallContext } from '../protocol/call-context.js';
 import { DjustConfigurationError } from '../errors/djust-configuration.error.js';
-import { csrfFailedError } from './auth-errors.js';
+import { csrfFailed } from '../protocol/wire-errors.js';
 import { csrfTokensMatch, generateCsrfToken } from './csrf-token.util.js';
 
 /** Session key under which the CSRF synchronizer token is stored. */
@@ -54,10 +54,10 @@ export function getOrCreateCsrfToken(session: Record<string, any> | undefined | 
 export function verifyCsrf(ctx: CallContext): void {
   if (ctx.transport !== 'http') return;
   const submitted = readHeaderToken(ctx.headers);
-  if (submitted === undefined) throw csrfFailedError(CSRF_REASONS.missingHeader);
+  if (submitted === undefined) throw csrfFailed(CSRF_REASONS.missingHeader);
   const stored = ctx.session == null || typeof ctx.session !== 'object' ? undefined : readSessionToken(ctx.session);
-  if (stored === undefined) throw csrfFailedError(CSRF_REASONS.noSessionToken);
-  if (!csrfTokensMatch(submitted, stored)) throw csrfFailedError(CSRF_REASONS.mismatch);
+  if (stored === undefined) throw csrfFailed(CSRF_REASONS.noSessionToken);
+  if (!csrfTokensMatch(submitted, stored)) throw csrfFailed(CSRF_REASONS.mismatch);
 }
 
 /** The submitted token, or `undefined` when no header carries a non-empty one. A repeated header is a mismatch (`''`). */

@@ -1,5 +1,5 @@
 import type { ContextType, ExecutionContext, Type } from '@nestjs/common';
-import type { CallContext } from '../core/call-context.interface.js';
+import type { CallContext } from '../protocol/call-context.js';
 
 type HttpArgumentsHost = ReturnType<ExecutionContext['switchToHttp']>;
 type WsArgumentsHost = ReturnType<ExecutionContext['switchToWs']>;

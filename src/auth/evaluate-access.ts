@@ -1,6 +1,6 @@
 import { Logger, type LoggerService } from '@nestjs/common';
 import type { HasPermissionFn } from '../interfaces/djust-module-options.interface.js';
-import { describeValue, errorDetail } from '../logging/safe-format.util.js';
+import { describeValue, errorDetail } from '../common/safe-format.util.js';
 
 /** The outcome of a login/permission check. */
 export type AccessDecision = 'allow' | 'unauthenticated' | 'forbidden';

@@ -2,7 +2,7 @@ import { ForbiddenException, Inject, Injectable, Optional, UnauthorizedException
 import { Reflector } from '@nestjs/core';
 import { LOGIN_REQUIRED_METADATA, PERMISSION_REQUIRED_METADATA } from '../djust.constants.js';
 import type { HasPermissionFn } from '../interfaces/djust-module-options.interface.js';
-import { DJUST_HAS_PERMISSION } from './auth.tokens.js';
+import { DJUST_HAS_PERMISSION } from '../djust.internal-constants.js';
 import { DjustExecutionContext } from './djust-execution-context.js';
 import { defaultHasPermission } from './default-has-permission.js';
 import { evaluateAccess } from './evaluate-access.js';

@@ -1,7 +1,7 @@
 import type { DynamicModule, Type } from '@nestjs/common';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { errorMessage } from '../logging/safe-format.util.js';
+import { errorMessage } from '../common/safe-format.util.js';
 
 /** What `NestFactory.createApplicationContext` accepts. */
 export type AppModuleRef = Type | DynamicModule;

@@ -1,5 +1,5 @@
 import { auditCommand, type CliIo } from './audit.command.js';
-import { errorMessage } from '../logging/safe-format.util.js';
+import { errorMessage } from '../common/safe-format.util.js';
 
 /** Usage text of the `nestjs-djust` command. */
 export const USAGE = `Usage: nestjs-djust audit <compiled-module.js> [--export <name>] [--strict] [--json]

@@ -1,5 +1,5 @@
-import type { DjustErrorKind } from '../errors/djust.exception.js';
-import type { ErrorAck } from './djust-protocol.js';
+import type { DjustErrorKind } from '../protocol/error-kinds.js';
+import type { ErrorAck } from '../protocol/ws-protocol.js';
 
 /**
  * What a {@link DjustClientError} can say: a server error kind (the same as
@@ -43,4 +43,9 @@ function describe(error: string, details: Record<string, unknown>, status: numbe
     .filter(([, v]) => Array.isArray(v))
     .map(([k, v]) => `${k}: ${(v as unknown[]).join(' ')}`);
   return `${status ? `${status} ` : ''}${error}${reasons.length ? ` (${reasons.join('; ')})` : ''}`;
+}
+
+/** Whether an ack is an {@link ErrorAck}. */
+export function isErrorAck(ack: unknown): ack is ErrorAck {
+  return ack !== null && typeof ack === 'object' && typeof (ack as ErrorAck).error === 'string' && typeof (ack as ErrorAck).status === 'number';
 }

@@ -1,6 +1,6 @@
 import type { ManagerOptions, Socket, SocketOptions } from 'socket.io-client';
-import { DjustClientError } from './djust-client.error.js';
-import { isErrorAck, type Assigns, type AssignsPush, type MountAck, type Params } from './djust-protocol.js';
+import { DjustClientError, isErrorAck } from './djust-client.error.js';
+import type { Assigns, AssignsPush, MountAck, Params } from '../protocol/ws-protocol.js';
 import { ViewHandle, type HandleHost, type MountedViewHandle } from './mounted-view.handle.js';
 
 /** The socket.io-client socket members the client uses (a `Socket` from `io(...)`). */

@@ -7,18 +7,17 @@
  * @packageDocumentation
  */
 export { DjustClient, connectDjust, type ConnectDjustOptions, type DjustClientOptions, type DjustSocket, type IoFactory } from './djust-client.js';
-export { DjustClientError, type DjustClientErrorKind } from './djust-client.error.js';
+export { DjustClientError, isErrorAck, type DjustClientErrorKind } from './djust-client.error.js';
 export type { AssignsListener, MountedViewHandle } from './mounted-view.handle.js';
-export {
-  isErrorAck,
-  type Assigns,
-  type AssignsPush,
-  type ErrorAck,
-  type EventAck,
-  type EventRequest,
-  type MountAck,
-  type MountRequest,
-  type Params,
-  type UnmountAck,
-  type UnmountRequest,
-} from './djust-protocol.js';
+export type {
+  Assigns,
+  AssignsPush,
+  ErrorAck,
+  EventAck,
+  EventRequest,
+  MountAck,
+  MountRequest,
+  Params,
+  UnmountAck,
+  UnmountRequest,
+} from '../protocol/ws-protocol.js';

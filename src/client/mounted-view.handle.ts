@@ -1,5 +1,5 @@
 import { DjustClientError } from './djust-client.error.js';
-import type { Assigns, EventAck, MountAck, Params } from './djust-protocol.js';
+import type { Assigns, EventAck, MountAck, Params } from '../protocol/ws-protocol.js';
 
 /** Called with the whole assigns after every change, and the keys that changed. */
 export type AssignsListener<A extends Assigns = Assigns> = (assigns: Readonly<A>, changed: Readonly<Partial<A>>) => void;

@@ -1,4 +1,4 @@
-import { describeValue } from '../logging/safe-format.util.js';
+import { describeValue } from '../common/safe-format.util.js';
 
 /** Options of `apiResponse()`. */
 export interface ApiResponseOptions<T = unknown> {

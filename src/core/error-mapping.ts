@@ -1,19 +1,13 @@
 import { HttpException, type Logger } from '@nestjs/common';
-import { DjustException, type DjustErrorKind } from '../errors/djust.exception.js';
-import { describeValue, errorDetail } from '../logging/safe-format.util.js';
+import { describeValue, errorDetail } from '../common/safe-format.util.js';
+import { DjustException } from '../protocol/djust.exception.js';
+import { ERROR_KINDS, type DjustErrorKind } from '../protocol/error-kinds.js';
+import { handlerError } from '../protocol/wire-errors.js';
 
-const KIND_BY_STATUS: Record<number, DjustErrorKind> = {
-  400: 'validation_error',
-  401: 'unauthenticated',
-  403: 'permission_denied',
-  404: 'not_found',
-  405: 'method_not_allowed',
-  413: 'payload_too_large',
-  415: 'unsupported_media_type',
-  429: 'rate_limited',
-  503: 'service_unavailable',
-  504: 'handler_timeout',
-};
+/** The kind a Nest `HttpException` status maps to (4xx/503/504 of the catalogue; anything else is a 500). */
+const KIND_BY_STATUS: ReadonlyMap<number, DjustErrorKind> = new Map(
+  (Object.keys(ERROR_KINDS) as DjustErrorKind[]).filter((k) => k !== 'handler_error').map((k) => [ERROR_KINDS[k].status as number, k]),
+);
 
 /**
  * Turns whatever a view's `mount` or handler threw into a wire error.
@@ -22,24 +16,20 @@ const KIND_BY_STATUS: Record<number, DjustErrorKind> = {
  * `handler_error` whose message is logged, never sent — unless `debug` is on,
  * when `details.traceback` carries the stack.
  */
-export function toWireError(err: unknown, debug: boolean, logger: Logger, where: string): DjustException {
+export function toWireError(err: unknown, debug: boolean, logger: Pick<Logger, 'error'>, where: string): DjustException {
   if (err instanceof DjustException) return err;
   if (err instanceof HttpException) {
-    const status = err.getStatus();
-    const kind = KIND_BY_STATUS[status];
+    const kind = KIND_BY_STATUS.get(err.getStatus());
     if (kind) {
-      const response = err.getResponse();
-      const message =
-        typeof response === 'string' ? response : typeof (response as { message?: unknown })?.message === 'string' ? (response as { message: string }).message : undefined;
-      const details = kind === 'validation_error' && Array.isArray((response as { message?: unknown })?.message)
-        ? { non_field_errors: (response as { message: unknown[] }).message.map((m) => (typeof m === 'string' ? m : describeValue(m))) }
-        : {};
+      const response = err.getResponse() as unknown;
+      const text = (response as { message?: unknown } | null)?.message;
+      const message = typeof response === 'string' ? response : typeof text === 'string' ? text : undefined;
+      const details =
+        kind === 'validation_error' && Array.isArray(text) ? { non_field_errors: text.map((m: unknown) => (typeof m === 'string' ? m : describeValue(m))) } : {};
       return new DjustException(kind, details, message);
     }
   }
   const detail = errorDetail(err);
   logger.error(`${where} threw: ${detail}`);
-  const details: Record<string, unknown> = {};
-  if (debug) details.traceback = detail;
-  return new DjustException('handler_error', details, 'The handler failed.');
+  return handlerError(debug ? { traceback: detail } : {});
 }

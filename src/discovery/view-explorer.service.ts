@@ -1,5 +1,6 @@
 import { Injectable, Logger, type CanActivate, type Type } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, ModuleRef, Reflector } from '@nestjs/core';
+import { describeValue, errorDetail } from '../common/safe-format.util.js';
 import {
   EVENT_HANDLER_METADATA,
   LIVE_VIEW_METADATA,
@@ -8,27 +9,27 @@ import {
   RATE_LIMIT_METADATA,
 } from '../djust.constants.js';
 import { DjustConfigurationError } from '../errors/djust-configuration.error.js';
-import type { EventHandlerOptions } from '../decorators/event-handler.decorator.js';
-import type { LiveViewOptions } from '../decorators/live-view.decorator.js';
 import type { DjustAuthClass } from '../interfaces/djust-auth.interface.js';
 import type { RateLimitOptions } from '../interfaces/rate-limit-options.interface.js';
 import { LiveViewBase } from '../live-view.base.js';
+import type { EventHandlerOptions } from './event-handler.decorator.js';
+import type { LiveViewOptions } from './live-view.decorator.js';
+import { constructorDependencies, guardsOf, methodParamTypes } from './nest-metadata.reader.js';
 import { SLUG_PATTERN, slugFromClassName } from './slug.js';
 import type { HandlerRecord, ViewRecord } from './view-record.interface.js';
-import { describeValue, errorDetail } from '../logging/safe-format.util.js';
 
-// Nest's own decorator metadata keys (stable contracts of @nestjs/common decorators).
-const PARAMTYPES = 'design:paramtypes';
-const SELF_DECLARED_DEPS = 'self:paramtypes';
-const OPTIONAL_DEPS = 'optional:paramtypes';
-const GUARDS = '__guards__';
-const PRIMITIVE_PARAM_TYPES = new Set<unknown>([String, Number, Boolean, Symbol, BigInt, Function, Array, Promise]);
+/** Parameter types that carry no shape to validate against. */
+const NOT_A_DTO = new Set<unknown>([Object, String, Number, Boolean, Symbol, BigInt, Function, Array, Promise, Date, Map, Set, undefined]);
+
+/** Method names a view uses for its lifecycle: never handlers. */
+const RESERVED = new Set(['mount', 'apiMount', 'unmount', 'constructor']);
 
 /**
  * Finds every `@LiveView` provider once at bootstrap (DiscoveryService +
  * MetadataScanner + Reflector) and turns it into an immutable `ViewRecord`:
  * handlers, DTO types, permissions, rate limits, guards and an instance
- * factory with the constructor dependencies already resolved.
+ * factory with the constructor dependencies already resolved. Every problem
+ * found is reported at once, each saying how to fix it.
  */
 @Injectable()
 export class ViewExplorer {
@@ -49,17 +50,18 @@ export class ViewExplorer {
     const classes = new Set<Type>();
     for (const wrapper of this.discovery.getProviders()) {
       const metatype = wrapper.metatype as Type | undefined;
-      if (!metatype || typeof metatype !== 'function' || !wrapper.token || wrapper.token !== metatype) continue;
-      const options = this.reflector.get<LiveViewOptions | undefined>(LIVE_VIEW_METADATA, metatype);
-      if (!options || classes.has(metatype)) continue;
+      if (!metatype || typeof metatype !== 'function' || !wrapper.token || wrapper.token !== metatype || classes.has(metatype)) continue;
       classes.add(metatype);
+      const options = this.reflector.get<LiveViewOptions | undefined>(LIVE_VIEW_METADATA, metatype);
+      if (!options) {
+        this.warnStrayHandlers(metatype);
+        continue;
+      }
       try {
         const record = await this.buildView(metatype, options, wrapper.instance, defaultAuthClasses);
         const other = seen.get(record.slug);
         if (other) {
-          problems.push(
-            `views ${other} and ${metatype.name} both have the slug "${record.slug}". Give one of them @LiveView({ apiName: '...' }).`,
-          );
+          problems.push(`views ${other} and ${metatype.name} both have the slug "${record.slug}". Give one of them @LiveView({ apiName: '...' }).`);
           continue;
         }
         seen.set(record.slug, metatype.name);
@@ -73,66 +75,49 @@ export class ViewExplorer {
     return records;
   }
 
-  private async buildView(
-    viewClass: Type,
-    options: LiveViewOptions,
-    singleton: unknown,
-    defaultAuthClasses: readonly DjustAuthClass[],
-  ): Promise<ViewRecord> {
+  /** A provider with `@EventHandler` methods but no `@LiveView` is not a view: say so rather than ignore it. */
+  private warnStrayHandlers(metatype: Type): void {
+    const prototype = metatype.prototype as Record<string, unknown> | undefined;
+    if (!prototype) return;
+    const handlers = this.scanner
+      .getAllMethodNames(prototype)
+      .filter((name) => typeof prototype[name] === 'function' && this.reflector.get(EVENT_HANDLER_METADATA, prototype[name] as Function) !== undefined);
+    if (handlers.length === 0) return;
+    this.logger.warn(
+      `${metatype.name} has @EventHandler methods (${handlers.join(', ')}) but no @LiveView(): it is not a view and none of them is callable. ` +
+        'Add @LiveView() to the class (and extend LiveViewBase).',
+    );
+  }
+
+  private async buildView(viewClass: Type, options: LiveViewOptions, singleton: unknown, defaultAuthClasses: readonly DjustAuthClass[]): Promise<ViewRecord> {
     const name = viewClass.name;
     if (!(viewClass.prototype instanceof LiveViewBase)) {
       throw new DjustConfigurationError(`${name} is decorated with @LiveView but does not extend LiveViewBase.`);
     }
     const slug = options.apiName ?? slugFromClassName(name);
     if (!SLUG_PATTERN.test(slug)) {
-      throw new DjustConfigurationError(
-        `${name}: the slug "${slug}" is not a valid URL segment (use lower-case letters, digits, "-" and "_").`,
-      );
+      throw new DjustConfigurationError(`${name}: the slug "${slug}" is not a valid URL segment (use lower-case letters, digits, "-" and "_").`);
     }
     const viewRateLimit = this.reflector.get<RateLimitOptions | undefined>(RATE_LIMIT_METADATA, viewClass);
     const create = this.instanceFactory(viewClass);
-    const deps = create.deps;
     const sample = (singleton ?? create()) as Record<string, unknown>;
-    const dependencyKeys = new Set(Object.keys(sample).filter((k) => deps.includes(sample[k])));
+    const dependencyKeys = new Set(Object.keys(sample).filter((k) => create.deps.includes(sample[k])));
 
     const handlers = new Map<string, HandlerRecord>();
+    const problems: string[] = [];
     for (const methodName of this.scanner.getAllMethodNames(viewClass.prototype)) {
       if (handlers.has(methodName)) continue;
       const method = (viewClass.prototype as unknown as Record<string, unknown>)[methodName] as HandlerRecord['method'];
       const handlerOptions = this.reflector.get<EventHandlerOptions | undefined>(EVENT_HANDLER_METADATA, method);
       if (!handlerOptions) continue;
-      if (methodName.startsWith('_') || methodName === 'mount' || methodName === 'apiMount' || methodName === 'unmount' || methodName === 'constructor') {
-        throw new DjustConfigurationError(`${name}.${methodName}: this name cannot be an @EventHandler (names starting with "_", mount, apiMount and unmount are reserved).`);
+      try {
+        handlers.set(methodName, await this.buildHandler(viewClass, slug, methodName, method, handlerOptions, viewRateLimit));
+      } catch (err) {
+        if (!(err instanceof DjustConfigurationError)) throw err;
+        problems.push(err.message.replace(/^nestjs-djust: /, ''));
       }
-      const paramTypes: unknown[] = Reflect.getMetadata(PARAMTYPES, viewClass.prototype, methodName) ?? [];
-      const arity = Math.max(paramTypes.length, method.length);
-      if (arity > 1) {
-        throw new DjustConfigurationError(
-          `${name}.${methodName} declares ${arity} parameters; an @EventHandler takes at most one, a DTO class (positional binding is not supported).`,
-        );
-      }
-      const paramType = paramTypes[0];
-      const dtoType =
-        typeof paramType === 'function' && paramType !== Object && !PRIMITIVE_PARAM_TYPES.has(paramType)
-          ? (paramType as Type)
-          : undefined;
-      handlers.set(methodName, {
-        name: methodName,
-        options: Object.freeze({
-          exposeApi: handlerOptions.exposeApi === true,
-          deprecated: handlerOptions.deprecated === true,
-          description: handlerOptions.description,
-          summary: handlerOptions.summary,
-        }),
-        dtoType,
-        arity,
-        permissions: Object.freeze([...(this.reflector.get<string[] | undefined>(PERMISSION_REQUIRED_METADATA, method) ?? [])]),
-        rateLimit: this.reflector.get<RateLimitOptions | undefined>(RATE_LIMIT_METADATA, method) ?? viewRateLimit,
-        bucket: `${slug}:${methodName}`,
-        guards: Object.freeze(await this.guards(method, `${name}.${methodName}`)),
-        method,
-      });
     }
+    if (problems.length) throw new DjustConfigurationError(problems.join('\n - '));
     if (handlers.size === 0) this.logger.warn(`${name} has no @EventHandler methods.`);
 
     return Object.freeze({
@@ -150,51 +135,99 @@ export class ViewExplorer {
     });
   }
 
-  /** Resolves the constructor's dependencies once; the factory is then a plain `new`. */
+  private async buildHandler(
+    viewClass: Type,
+    slug: string,
+    methodName: string,
+    method: HandlerRecord['method'],
+    options: EventHandlerOptions,
+    viewRateLimit: RateLimitOptions | undefined,
+  ): Promise<HandlerRecord> {
+    const label = `${viewClass.name}.${methodName}`;
+    if (methodName.startsWith('_') || RESERVED.has(methodName)) {
+      throw new DjustConfigurationError(`${label}: this name cannot be an @EventHandler (names starting with "_", mount, apiMount and unmount are reserved).`);
+    }
+    const paramTypes = methodParamTypes(viewClass.prototype, methodName);
+    const arity = Math.max(paramTypes.length, method.length);
+    if (arity > 1) {
+      throw new DjustConfigurationError(`${label} declares ${arity} parameters; an @EventHandler takes at most one, a DTO class (positional binding is not supported).`);
+    }
+    const paramType = paramTypes[0];
+    const dtoType = arity === 1 && typeof paramType === 'function' && !NOT_A_DTO.has(paramType) ? (paramType as Type) : undefined;
+    const exposeApi = options.exposeApi === true;
+    const exposeMcp = options.exposeMcp === true;
+    if (arity === 1 && !dtoType && (exposeApi || exposeMcp)) {
+      throw new DjustConfigurationError(
+        `${label}: the parameter of an exposed handler must be a DTO class, but its type is ${describeParamType(paramType)}, ` +
+          'which gives nothing to validate or coerce with at run time (interfaces, inline types and primitives are erased). ' +
+          `Declare a class with class-validator decorators, e.g. \`${methodName}(dto: ${pascal(methodName)}Dto)\`, or remove the parameter.`,
+      );
+    }
+    return {
+      name: methodName,
+      options: Object.freeze({
+        exposeApi,
+        exposeMcp,
+        deprecated: options.deprecated === true,
+        description: options.description,
+        summary: options.summary,
+        title: options.title,
+      }),
+      dtoType,
+      arity,
+      permissions: Object.freeze([...(this.reflector.get<string[] | undefined>(PERMISSION_REQUIRED_METADATA, method) ?? [])]),
+      rateLimit: this.reflector.get<RateLimitOptions | undefined>(RATE_LIMIT_METADATA, method) ?? viewRateLimit,
+      bucket: `${slug}:${methodName}`,
+      guards: Object.freeze(await this.guards(method, label)),
+      method,
+    };
+  }
+
+  /** Resolves the constructor's dependencies once (singleton providers); the factory is then a plain `new`. */
   private instanceFactory(viewClass: Type): (() => LiveViewBase) & { deps: unknown[] } {
-    const types: unknown[] = [...(Reflect.getMetadata(PARAMTYPES, viewClass) ?? [])];
-    const declared: { index: number; param: unknown }[] = Reflect.getMetadata(SELF_DECLARED_DEPS, viewClass) ?? [];
-    for (const { index, param } of declared) types[index] = param;
-    const optional: number[] = Reflect.getMetadata(OPTIONAL_DEPS, viewClass) ?? [];
-    const deps = types.map((token, index) => {
-      const resolved =
-        token && typeof token === 'object' && 'forwardRef' in token ? (token as { forwardRef: () => unknown }).forwardRef() : token;
+    const deps = constructorDependencies(viewClass).map(({ index, token, optional }) => {
       try {
-        return this.moduleRef.get(resolved as Type, { strict: false });
+        return this.moduleRef.get(token as Type, { strict: false });
       } catch {
-        if (optional.includes(index)) return undefined;
-        const label = typeof resolved === 'function' ? resolved.name : describeValue(resolved);
+        if (optional) return undefined;
+        const label = typeof token === 'function' ? token.name : describeValue(token);
         throw new DjustConfigurationError(
           `${viewClass.name}: cannot resolve constructor dependency #${index} (${label}). Views get singleton providers only; make sure ${label} is a provider visible to the application.`,
         );
       }
     });
-    const factory = (() => new (viewClass as new (...args: unknown[]) => LiveViewBase)(...deps)) as (() => LiveViewBase) & {
-      deps: unknown[];
-    };
+    const factory = (() => new (viewClass as new (...args: unknown[]) => LiveViewBase)(...deps)) as (() => LiveViewBase) & { deps: unknown[] };
     factory.deps = deps;
     return factory;
   }
 
   /** The user's own `@UseGuards()` on a class or method, instantiated once. */
   private async guards(target: object, label: string): Promise<CanActivate[]> {
-    const list: unknown[] = Reflect.getMetadata(GUARDS, target) ?? [];
     const out: CanActivate[] = [];
-    for (const guard of list) {
-      if (typeof guard === 'function') {
-        let instance: CanActivate;
-        try {
-          instance = this.moduleRef.get(guard as Type<CanActivate>, { strict: false });
-        } catch {
-          instance = await this.moduleRef.create(guard as Type<CanActivate>);
-        }
-        out.push(instance);
-      } else if (guard && typeof (guard as CanActivate).canActivate === 'function') {
-        out.push(guard as CanActivate);
-      } else {
-        throw new DjustConfigurationError(`${label}: @UseGuards() got something that is not a guard.`);
-      }
+    for (const guard of guardsOf(target)) {
+      if (typeof guard === 'function') out.push(await this.enhancer<CanActivate>(guard as Type<CanActivate>));
+      else if (guard && typeof (guard as CanActivate).canActivate === 'function') out.push(guard as CanActivate);
+      else throw new DjustConfigurationError(`${label}: @UseGuards() got something that is not a guard.`);
     }
     return out;
   }
+
+  /** An enhancer class: the app's provider when it is one, else an instance built with its dependencies injected. */
+  private async enhancer<T>(cls: Type<T>): Promise<T> {
+    try {
+      return this.moduleRef.get(cls, { strict: false });
+    } catch {
+      return this.moduleRef.create(cls);
+    }
+  }
+}
+
+function describeParamType(type: unknown): string {
+  if (type === Object) return 'an interface or inline type (Object at run time)';
+  if (type === undefined) return 'unknown (no decorator metadata: is emitDecoratorMetadata on?)';
+  return typeof type === 'function' ? `${type.name}, a built-in` : describeValue(type);
+}
+
+function pascal(name: string): string {
+  return name.replace(/(^|[_-])([a-z0-9])/g, (_m, _s, c: string) => c.toUpperCase());
 }

@@ -1,15 +1,15 @@
 import type { CanActivate, Type } from '@nestjs/common';
 import type { DjustAuthClass } from '../interfaces/djust-auth.interface.js';
 import type { RateLimitOptions } from '../interfaces/rate-limit-options.interface.js';
-import type { EventHandlerOptions } from '../decorators/event-handler.decorator.js';
+import type { EventHandlerOptions } from './event-handler.decorator.js';
 import type { LiveViewBase } from '../live-view.base.js';
 
 /** One discovered `@EventHandler`, with everything the pipeline needs precomputed. */
 export interface HandlerRecord {
   /** The method name, exactly as declared. */
   readonly name: string;
-  readonly options: Readonly<Required<Pick<EventHandlerOptions, 'exposeApi' | 'deprecated'>>> &
-    Readonly<Pick<EventHandlerOptions, 'description' | 'summary'>>;
+  readonly options: Readonly<Required<Pick<EventHandlerOptions, 'exposeApi' | 'exposeMcp' | 'deprecated'>>> &
+    Readonly<Pick<EventHandlerOptions, 'description' | 'summary' | 'title'>>;
   /** The DTO class of the single parameter, or `undefined` for a parameterless handler or an untyped one. */
   readonly dtoType: Type | undefined;
   /** Number of declared parameters (0 or 1). */

@@ -1,4 +1,4 @@
-import type { ThrottlerStorage } from '@nestjs/throttler';
+import type { DjustThrottlerStorage } from '../rate-limit/throttler-storage.interface.js';
 import type { DjustAuthClass } from './djust-auth.interface.js';
 
 /** A permission check: may be async. */
@@ -44,8 +44,8 @@ export interface DjustModuleOptions {
   authClasses?: DjustAuthClass[];
   /** Permission check. Default: `user.isSuperuser === true`, or `user.permissions` (array or Set) contains the permission. */
   hasPermission?: HasPermissionFn;
-  /** A `@nestjs/throttler` storage for rate-limit buckets. Default: an in-memory O(1) storage. */
-  throttlerStorage?: ThrottlerStorage;
+  /** A rate-limit storage (`@nestjs/throttler`'s `ThrottlerStorage` contract) for the buckets. Default: an in-memory O(1) storage. */
+  throttlerStorage?: DjustThrottlerStorage;
   /** What to do when the throttler storage fails (e.g. Redis is down): `'closed'` answers 429/503-style refusal, `'open'` lets the call through. Default `'closed'`. */
   rateLimitFailure?: 'open' | 'closed';
   /** OpenAPI document options. */

@@ -1,6 +1,6 @@
 import { getMetadataStorage } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata.js';
-import { findTransformerType } from './class-transformer.metadata.js';
+import { findTransformerType } from '../validation/class-transformer.metadata.js';
 import type { OpenApiWarning } from './openapi-warning.js';
 import type { JsonSchema, JsonSchemaType } from './openapi.types.js';
 import { enumType, VALIDATION_SCHEMA_TABLE, type ValidationRuleContext, type ValidationSchemaRule } from './validation-schema.table.js';

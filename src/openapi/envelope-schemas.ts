@@ -1,4 +1,4 @@
-import { ERROR_STATUS, type DjustErrorKind } from '../errors/djust.exception.js';
+import { ERROR_STATUS, type DjustErrorKind } from '../protocol/error-kinds.js';
 import type { JsonSchema } from './openapi.types.js';
 
 /** Component name of the success envelope schema and response. */

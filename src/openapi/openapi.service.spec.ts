@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import { ConsoleLogger, Logger, type LoggerService } from '@nestjs/common';
 import { IsOptional } from 'class-validator';
 import type { HandlerRecord, ViewRecord } from '../discovery/view-record.interface.js';
-import type { DjustModuleOptions } from '../interfaces/djust-module-options.interface.js';
 import { DjustOpenApiService } from './openapi.service.js';
-import type { ViewRegistryLike } from './openapi.tokens.js';
+import type { ViewRegistryLike } from './openapi.service.js';
+import { resolveOptions } from '../core/resolved-options.js';
 
 class Token {
   static readonly csrfExempt = true;
@@ -53,7 +53,7 @@ describe('DjustOpenApiService', () => {
   after(() => Logger.overrideLogger(new ConsoleLogger()));
 
   const registry: { views: ViewRecord[]; version: number } = { views: [view('a', 'go')], version: 1 };
-  const options: DjustModuleOptions = { prefix: 'djust', openapi: { title: 'Svc', version: '3' } };
+  const options = resolveOptions({ prefix: 'djust', openapi: { title: 'Svc', version: '3' } }, []);
   const service = new DjustOpenApiService(registry as ViewRegistryLike, options);
 
   it('builds at bootstrap and logs each warning once', () => {

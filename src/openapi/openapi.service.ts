@@ -1,12 +1,21 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { DJUST_RESOLVED_OPTIONS } from '../djust.internal-constants.js';
-import type { DjustModuleOptions } from '../interfaces/djust-module-options.interface.js';
+import type { ResolvedDjustOptions } from '../core/resolved-options.js';
 import { createOpenApiDocument } from './openapi-document.factory.js';
-import { DJUST_VIEW_REGISTRY, type ViewRegistryLike } from './openapi.tokens.js';
+import { ViewRegistry } from '../discovery/view-registry.js';
+import type { ViewRecord } from '../discovery/view-record.interface.js';
 import { formatOpenApiWarning, type OpenApiWarning } from './openapi-warning.js';
 import type { OpenApiDocument } from './openapi.types.js';
-import { DEFAULT_PREFIX } from '../djust.constants.js';
+
+/**
+ * What the OpenAPI service needs from the view registry: the current views and
+ * a number that changes whenever they do (the document is rebuilt then).
+ */
+export interface ViewRegistryLike {
+  readonly views: readonly ViewRecord[];
+  readonly version: number;
+}
 
 interface CachedDocument {
   readonly registryVersion: number;
@@ -40,8 +49,8 @@ export class DjustOpenApiService implements OnApplicationBootstrap {
   private cache: CachedDocument | undefined;
 
   constructor(
-    @Inject(DJUST_VIEW_REGISTRY) private readonly registry: ViewRegistryLike,
-    @Inject(DJUST_RESOLVED_OPTIONS) private readonly options: DjustModuleOptions,
+    @Inject(ViewRegistry) private readonly registry: ViewRegistryLike,
+    @Inject(DJUST_RESOLVED_OPTIONS) private readonly options: ResolvedDjustOptions,
   ) {}
 
   /** Builds the document once at startup so its warnings are logged then. */
@@ -77,9 +86,9 @@ export class DjustOpenApiService implements OnApplicationBootstrap {
   private current(): CachedDocument {
     const version = this.registry.version;
     if (this.cache && this.cache.registryVersion === version) return this.cache;
-    const openapi = this.options.openapi ?? {};
+    const { openapi } = this.options;
     const { document, warnings } = createOpenApiDocument(this.registry.views, {
-      prefix: this.options.prefix ?? DEFAULT_PREFIX,
+      prefix: this.options.prefix,
       title: openapi.title,
       version: openapi.version,
       description: openapi.description,

@@ -1,5 +1,4 @@
-import type { ThrottlerStorage } from '@nestjs/throttler';
-import type { ThrottlerStorageRecord } from './throttler-storage-record.type.js';
+import type { DjustThrottlerStorage, ThrottlerStorageRecord } from './throttler-storage.interface.js';
 
 /** Options of {@link MemoryThrottlerStorage}. */
 export interface MemoryThrottlerStorageOptions {
@@ -52,7 +51,7 @@ const SWEEP_STEPS = 2;
  * The throttler name is not part of the key: keys must already be unique per
  * throttler (the guard's key generator and nestjs-djust's buckets are).
  */
-export class MemoryThrottlerStorage implements ThrottlerStorage {
+export class MemoryThrottlerStorage implements DjustThrottlerStorage {
   private readonly entries = new Map<string, MemoryWindowEntry>();
   private readonly maxKeys: number;
   private readonly now: () => number;

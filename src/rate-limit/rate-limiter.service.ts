@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
-import type { ThrottlerStorage } from '@nestjs/throttler';
+import type { DjustThrottlerStorage, ThrottlerStorageRecord } from './throttler-storage.interface.js';
 import type { RateLimitDecision } from './rate-limit-decision.interface.js';
-import { errorMessage } from '../logging/safe-format.util.js';
+import { errorMessage } from '../common/safe-format.util.js';
 
 export type { RateLimitDecision } from './rate-limit-decision.interface.js';
 export { rateLimitHeaders } from './rate-limit-headers.util.js';
@@ -37,7 +37,7 @@ export class RateLimiter {
   private suppressedWarnings = 0;
 
   constructor(
-    private readonly storage: ThrottlerStorage,
+    private readonly storage: DjustThrottlerStorage,
     options: RateLimiterOptions,
   ) {
     if (options?.failure !== 'open' && options?.failure !== 'closed') {
@@ -57,7 +57,7 @@ export class RateLimiter {
    * @param ttlMs window length, ms
    */
   async consume(bucket: string, caller: string, limit: number, ttlMs: number): Promise<RateLimitDecision> {
-    let record: Awaited<ReturnType<ThrottlerStorage['increment']>>;
+    let record: ThrottlerStorageRecord;
     try {
       record = await this.storage.increment(`${bucket}:${caller}`, ttlMs, limit, 0, RATE_LIMIT_THROTTLER_NAME);
       if (record == null || !Number.isFinite(record.totalHits)) {

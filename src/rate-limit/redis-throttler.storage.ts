@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ThrottlerStorage } from '@nestjs/throttler';
-import type { ThrottlerStorageRecord } from './throttler-storage-record.type.js';
+import type { DjustThrottlerStorage, ThrottlerStorageRecord } from './throttler-storage.interface.js';
 
 /**
  * The few commands {@link RedisThrottlerStorage} needs. An ioredis `Redis` or
@@ -92,7 +91,7 @@ const INCREMENT_SCRIPT_SHA1 = createHash('sha1').update(INCREMENT_SCRIPT).digest
  * error the rate limiter's failure policy can act on instead of a hung request.
  * ioredis is an optional peer dependency, only loaded by {@link fromUrl}.
  */
-export class RedisThrottlerStorage implements ThrottlerStorage {
+export class RedisThrottlerStorage implements DjustThrottlerStorage {
   private readonly keyPrefix: string;
   private ownsClient = false;
 

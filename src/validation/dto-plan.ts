@@ -1,6 +1,6 @@
 import type { Type } from '@nestjs/common';
 import { getMetadataStorage } from 'class-validator';
-import { findTransformerType, hasTransformerMetadata } from '../openapi/class-transformer.metadata.js';
+import { findTransformerType, hasTransformerMetadata } from './class-transformer.metadata.js';
 
 /** How one DTO property is coerced before validation. */
 export interface PropertyPlan {

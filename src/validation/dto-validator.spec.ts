@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Transform, Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, ValidateNested } from 'class-validator';
-import { DjustException } from '../errors/djust.exception.js';
+import { DjustException } from '../protocol/djust.exception.js';
 import { DtoValidator } from './dto-validator.js';
 
 class FlatDto {

@@ -1,7 +1,7 @@
 import type { Type } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validate, type ValidationError } from 'class-validator';
-import { DjustException } from '../errors/djust.exception.js';
+import { notAnObject, validationError } from '../protocol/wire-errors.js';
 import { isPlainObject, pickAndCoerce } from './coerce.js';
 import { dtoPlan, type DtoPlan } from './dto-plan.js';
 
@@ -30,7 +30,7 @@ export class DtoValidator {
   async validate(type: Type, input: unknown): Promise<object> {
     if (input === undefined) input = {};
     if (!isPlainObject(input)) {
-      throw new DjustException('validation_error', { non_field_errors: ['Expected a JSON object.'] }, 'Invalid input.');
+      throw notAnObject();
     }
     const plan = this.plans.get(type) ?? this.prepare(type);
     const picked = pickAndCoerce(plan, input);
@@ -40,7 +40,7 @@ export class DtoValidator {
     if (errors.length) {
       const details: Record<string, string[]> = {};
       flatten(errors, '', details);
-      throw new DjustException('validation_error', details, 'Invalid input.');
+      throw validationError(details);
     }
     return instance;
   }

@@ -1,4 +1,4 @@
-import { DjustException } from '../errors/djust.exception.js';
+import { nestingTooDeep } from '../protocol/wire-errors.js';
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -15,7 +15,7 @@ export function sanitizeParams(value: unknown, maxDepth: number): unknown {
 function copy(value: unknown, maxDepth: number, depth: number): unknown {
   if (value === null || typeof value !== 'object') return value;
   if (depth >= maxDepth) {
-    throw new DjustException('validation_error', { non_field_errors: [`Nesting is deeper than ${maxDepth} levels.`] }, 'Invalid input.');
+    throw nestingTooDeep(maxDepth);
   }
   if (Array.isArray(value)) {
     const out = new Array(value.length);

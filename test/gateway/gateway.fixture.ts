@@ -12,7 +12,7 @@ import {
   type DjustAuth,
   type DjustModuleOptions,
 } from '../../src/index.js';
-import { DJUST_WS_CLOCK } from '../../src/gateway/gateway.tokens.js';
+import { DJUST_CLOCK } from '../../src/djust.internal-constants.js';
 import type { FakeClock } from '../support/fake-clock.js';
 
 /** A user of {@link WsTokenAuth}. */
@@ -262,7 +262,7 @@ export interface GatewayModuleOptions {
 
 /** The module of the gateway e2e tests: token auth first, then SessionAuth (cookie sockets). */
 export function gatewayModule(options: GatewayModuleOptions = {}) {
-  const clockProviders = options.clock ? [{ provide: DJUST_WS_CLOCK, useValue: options.clock.now }] : [];
+  const clockProviders = options.clock ? [{ provide: DJUST_CLOCK, useValue: options.clock }] : [];
 
   @Global()
   @Module({ providers: clockProviders, exports: clockProviders.map((p) => p.provide) })

@@ -1,5 +1,5 @@
 import type { CanActivate, Type } from '@nestjs/common';
-import type { CallContext } from '../../src/core/call-context.interface.js';
+import type { CallContext } from '../../src/protocol/call-context.js';
 import type { HandlerRecord, ViewRecord } from '../../src/discovery/view-record.interface.js';
 
 /** A minimal `ViewRecord` for auth unit tests. */
@@ -30,7 +30,7 @@ export function authHandler(overrides: Partial<HandlerRecord> = {}): HandlerReco
   function refund(): void {}
   return {
     name: 'refund',
-    options: { exposeApi: true, deprecated: false },
+    options: { exposeApi: true, exposeMcp: false, deprecated: false },
     dtoType: undefined as Type | undefined,
     arity: 0,
     permissions: [],

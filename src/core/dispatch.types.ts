@@ -1,0 +1,76 @@
+import type { CallContext } from '../protocol/call-context.js';
+import type { DjustException } from '../protocol/djust.exception.js';
+import type { RateLimitDecision } from '../rate-limit/rate-limit-decision.interface.js';
+import type { Plain } from '../serialization/to-plain.js';
+import type { MountedView } from './mounted-view.js';
+
+/** What every call carries, whatever its transport. */
+interface CallBase {
+  /** Who calls, as the transport saw them. */
+  readonly caller: CallContext;
+  /** The call's request id (see `resolveRequestId`), for logs. */
+  readonly requestId: string;
+  /** The decoded params: a JSON body, an event's `params`, a tool's `arguments`; `undefined` when absent. */
+  readonly params: unknown;
+  /** A decoding problem (malformed JSON): raised at the validation step, after every check. */
+  readonly paramsError?: DjustException;
+  /**
+   * The transport's message as the app's guards see it (`switchToWs().getData()`),
+   * built from the copied params — never the raw ones. Absent: `undefined`.
+   */
+  readonly message?: (params: unknown) => unknown;
+}
+
+/** A stateless call (HTTP, MCP): a fresh view instance, `mount`/`apiMount`, the handler. */
+export interface StatelessCall extends CallBase {
+  readonly kind: 'call';
+  /** The view slug as decoded (any value: the core answers 404 for what is not a known slug). */
+  readonly view: unknown;
+  /** The handler name as decoded. */
+  readonly handler: unknown;
+}
+
+/** Mounting a view on a socket (WS `mount`). */
+export interface MountCall extends CallBase {
+  readonly kind: 'mount';
+  readonly view: unknown;
+  /** The reference the socket will use for this view. */
+  readonly ref: string;
+  /** Sends the view's changed assigns to its client (what `this.pushAssigns()` calls). */
+  readonly push: () => Promise<void>;
+}
+
+/** An event on a mounted view (WS `event`). */
+export interface EventCall extends CallBase {
+  readonly kind: 'event';
+  readonly mounted: MountedView;
+  readonly handler: unknown;
+}
+
+/** A call, as a transport decodes it. */
+export type DjustCall = StatelessCall | MountCall | EventCall;
+
+/** A call that succeeded. */
+export interface DjustSuccess {
+  readonly ok: true;
+  /** The handler's return value as plain JSON (`null` for none, and for a mount). */
+  readonly result: Plain;
+  /** The changed assigns (a call or event), or all of them (a mount). */
+  readonly assigns: Record<string, Plain>;
+  /** The status `apiResponse({ status })` asked for; the HTTP transport answers with it. */
+  readonly status?: number;
+  /** The mounted view (a mount only): the WS transport keeps it for the socket. */
+  readonly mounted?: MountedView;
+  /** The rate-limit decision, when the handler has a `@RateLimit`. */
+  readonly rateLimit?: RateLimitDecision;
+}
+
+/** A call that failed: the wire error, and the rate-limit decision if the call got that far. */
+export interface DjustFailure {
+  readonly ok: false;
+  readonly error: DjustException;
+  readonly rateLimit?: RateLimitDecision;
+}
+
+/** What the core answers a call: never a thrown error. */
+export type DjustOutcome = DjustSuccess | DjustFailure;
