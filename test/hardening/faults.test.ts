@@ -14,6 +14,7 @@ import { startRedis, type RedisServerHandle } from '../support/redis-server.js';
 import { TestTokenAuth } from '../support/token-auth.js';
 import { bootHardened, connectSocket, emitAck, IO_TIMEOUT_MS, nextDisconnect, rawRequest, type RawResponse } from './support/clients.js';
 import { cookieHeader, FlakySessionStore } from './support/flaky-session.store.js';
+import { createFakeClock, type FakeClock } from '../support/fake-clock.js';
 import { Gate, hardeningModule } from './support/hardening.fixture.js';
 import { assertHttpAnswer, assertWsAck } from './support/invariants.js';
 
@@ -52,29 +53,50 @@ for (const adapter of ADAPTERS) {
     const unhandled = watchUnhandled();
     let running: RunningApp;
     let gate: Gate;
+    // The handler timeout runs on this clock: a test moves it past the timeout once the run's timer is set.
+    let clock: FakeClock;
+    const TIMEOUT = 150;
+    /** Waits for the timer of the run in flight, then moves the clock past the timeout. */
+    const expire = async (): Promise<void> => {
+      await clock.whenPending();
+      clock.advance(TIMEOUT);
+    };
     before(async () => {
       gate = new Gate();
-      running = await bootApp(hardeningModule({ handlerTimeout: 150 }, gate), adapter);
+      clock = createFakeClock();
+      running = await bootApp(hardeningModule({ handlerTimeout: TIMEOUT }, gate, clock), adapter);
     });
     after(() => running.close());
 
     it('handlerTimeout: a hanging handler is 504 handler_timeout over HTTP', async () => {
-      const res = await call(running.url, 'slow', 'hang');
+      const pending = call(running.url, 'slow', 'hang');
+      await expire();
+      const res = await pending;
       assert.equal(res.status, 504);
       assert.deepEqual(res.body, { error: 'handler_timeout', details: {}, message: 'The handler did not finish in time.' });
     });
 
     it('handlerTimeout: a hanging mount is 504 too (HTTP runs mount before every call)', async () => {
-      const res = await call(running.url, 'slow', 'bump', ALICE, '{"hang":true}');
+      const pending = call(running.url, 'slow', 'bump', ALICE, '{"hang":true}');
+      await expire();
+      const res = await pending;
       assert.equal(res.status, 504);
       assert.equal(res.body.error, 'handler_timeout');
+    });
+
+    it('handlerTimeout: a run that finishes in time clears its timer (nothing fires later)', async () => {
+      const res = await call(running.url, 'slow', 'bump');
+      assert.equal(res.status, 200);
+      assert.equal(clock.pendingTimers, 0);
     });
 
     it('handlerTimeout over WS: 504 ack; the view keeps working, and the late result is not lost silently', async () => {
       const socket = await connectSocket(running.url, { token: 'token-alice' });
       try {
         const { ref } = await emitAck(socket, 'mount', { view: 'slow' });
-        const hung = await emitAck(socket, 'event', { ref, handler: 'hang' });
+        const hanging = emitAck(socket, 'event', { ref, handler: 'hang' });
+        await expire();
+        const hung = await hanging;
         assertWsAck(hung, 'event', { view: 'slow', handler: 'hang' }, 'hang', [504]);
         assert.deepEqual([hung.error, hung.status], ['handler_timeout', 504]);
         // The view's queue is not stuck behind the hung call.
@@ -84,6 +106,7 @@ for (const adapter of ADAPTERS) {
         // A slow call times out, then finishes later: its effect shows up in the next diff.
         const timedOut = emitAck(socket, 'event', { ref, handler: 'slow' });
         await gate.entered('slow');
+        await expire();
         assert.equal((await timedOut).error, 'handler_timeout');
         gate.release('slow');
         const next = await emitAck(socket, 'event', { ref, handler: 'bump' });
@@ -96,7 +119,9 @@ for (const adapter of ADAPTERS) {
     it('handlerTimeout over WS: a hanging mount is 504 and does not keep a view slot', async () => {
       const socket = await connectSocket(running.url, { token: 'token-alice' });
       try {
-        const ack = await emitAck(socket, 'mount', { view: 'slow', params: { hang: true } });
+        const mounting = emitAck(socket, 'mount', { view: 'slow', params: { hang: true } });
+        await expire();
+        const ack = await mounting;
         assert.deepEqual([ack.error, ack.status], ['handler_timeout', 504]);
         const ok = await emitAck(socket, 'mount', { view: 'slow' });
         assert.equal(typeof ok.ref, 'string');

@@ -9,6 +9,11 @@ export interface ParityCase {
   readonly handler: string;
   /** The JSON body (HTTP) / the event's params (WS); absent: no body / no params. */
   readonly params?: unknown;
+  /**
+   * Params of the WS `mount`, sent as-is on a raw socket (they may be anything, not only
+   * an object); over HTTP the body is also what `mount` gets. Absent: the client mounts with `{}`.
+   */
+  readonly mountParams?: unknown;
   /** How many times to call; the last outcome is the one compared. Default 1. */
   readonly times?: number;
   /** What both transports must answer. */
@@ -74,4 +79,40 @@ export const PARITY_CASES: readonly ParityCase[] = [
   { name: '429: beyond the handler rate limit', perms: ALL, view: 'shop', handler: 'quota', times: QUOTA_LIMIT + 1, expect: { status: 429, error: 'rate_limited' } },
   { name: 'success: within the rate limit', perms: ALL, view: 'shop', handler: 'quota', times: QUOTA_LIMIT, expect: { status: 200, result: 'ok' } },
   { name: '500: a throwing handler, nothing leaked', perms: ALL, view: 'shop', handler: 'boom', expect: { status: 500, error: 'handler_error', details: {} } },
+  // One order of checks: an anonymous caller is refused before its params are looked at, whatever they are.
+  {
+    name: '401 comes before 400: anonymous, params that are not an object (mount and call)',
+    perms: null,
+    view: 'account',
+    handler: 'me',
+    params: [1, 2],
+    mountParams: [1, 2],
+    expect: { status: 401, error: 'unauthenticated' },
+  },
+  {
+    name: '401 comes before 400: anonymous, params nested too deep',
+    perms: null,
+    view: 'audit',
+    handler: 'list',
+    params: deep(40),
+    mountParams: deep(40),
+    expect: { status: 401, error: 'unauthenticated' },
+  },
+  { name: '403 comes before 400: a view permission, params that are not an object', perms: [], view: 'audit', handler: 'list', params: 'x', mountParams: 'x', expect: { status: 403, error: 'permission_denied' } },
+  {
+    name: '400: params that are not an object, for a caller who passed every check',
+    perms: ALL,
+    view: 'shop',
+    handler: 'nothing',
+    params: [1, 2],
+    mountParams: [1, 2],
+    expect: { status: 400, error: 'validation_error', details: { non_field_errors: ['Expected a JSON object.'] } },
+  },
 ];
+
+/** `{ a: { a: ... } }`, `depth` levels deep. */
+function deep(depth: number): unknown {
+  let value: unknown = 1;
+  for (let i = 0; i < depth; i++) value = { a: value };
+  return value;
+}

@@ -32,7 +32,25 @@ async function overHttp(url: string, c: ParityCase, caller: string): Promise<Out
   return { status: res!.status, body };
 }
 
+/** Over a raw socket: `mount` with `c.mountParams` as-is (the typed client only sends objects), then `event`. */
+async function overRawWs(url: string, c: ParityCase, caller: string): Promise<Outcome> {
+  const token = tokenFor(caller, c.perms);
+  const socket = io(`${url}/djust`, { auth: token ? { token } : {}, forceNew: true, reconnection: false, transports: ['websocket'] });
+  try {
+    const emit = (event: string, payload: unknown) => socket.timeout(IO_TIMEOUT_MS).emitWithAck(event, payload);
+    const mount = await emit('mount', { view: c.view, params: c.mountParams });
+    if (typeof mount.error === 'string') return { status: mount.status, body: { error: mount.error, details: mount.details } };
+    let ack: any;
+    for (let i = 0; i < (c.times ?? 1); i++) ack = await emit('event', { ref: mount.ref, handler: c.handler, params: c.params });
+    if (typeof ack.error === 'string') return { status: ack.status, body: { error: ack.error, details: ack.details } };
+    return { status: 200, body: { result: ack.result, assigns: ack.assigns } };
+  } finally {
+    socket.close();
+  }
+}
+
 async function overWs(url: string, c: ParityCase, caller: string, clients: DjustClient[]): Promise<Outcome> {
+  if (c.mountParams !== undefined) return overRawWs(url, c, caller);
   const token = tokenFor(caller, c.perms);
   const client = await connectDjust(url, { io, token, timeout: IO_TIMEOUT_MS, socketOptions: { forceNew: true, reconnection: false, transports: ['websocket'] } });
   clients.push(client);

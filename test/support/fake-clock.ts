@@ -10,6 +10,8 @@ export interface FakeClock extends DjustClock {
   set(ms: number): void;
   /** Timers scheduled and not yet fired or cleared. */
   readonly pendingTimers: number;
+  /** Resolves once at least `count` timers are pending (at once if they already are). */
+  whenPending(count?: number): Promise<void>;
 }
 
 interface Timer {
@@ -23,6 +25,14 @@ export function createFakeClock(start = 1_000_000): FakeClock {
   let current = start;
   let nextId = 1;
   const timers = new Map<number, Timer>();
+  const waiters: { count: number; resolve: () => void }[] = [];
+  const wake = (): void => {
+    for (const w of [...waiters]) {
+      if (timers.size < w.count) continue;
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve();
+    }
+  };
   const runDue = (): void => {
     for (;;) {
       const due = [...timers.values()].filter((t) => t.at <= current).sort((a, b) => a.at - b.at || a.id - b.id)[0];
@@ -36,6 +46,7 @@ export function createFakeClock(start = 1_000_000): FakeClock {
     setTimeout(fn: () => void, ms: number) {
       const id = nextId++;
       timers.set(id, { id, at: current + Math.max(0, ms), fn });
+      wake();
       return id;
     },
     clearTimeout(handle: unknown) {
@@ -51,6 +62,10 @@ export function createFakeClock(start = 1_000_000): FakeClock {
     },
     get pendingTimers() {
       return timers.size;
+    },
+    whenPending(count = 1) {
+      if (timers.size >= count) return Promise.resolve();
+      return new Promise<void>((resolve) => waiters.push({ count, resolve }));
     },
   };
 }

@@ -1,4 +1,6 @@
-import { Inject, Module } from '@nestjs/common';
+import { Global, Inject, Module } from '@nestjs/common';
+import type { DjustClock } from '../../../src/common/clock.js';
+import { DJUST_CLOCK } from '../../../src/djust.internal-constants.js';
 import { DjustModule, EventHandler, LiveView, LiveViewBase, RateLimit, type DjustModuleOptions } from '../../../src/index.js';
 import { TestTokenAuth } from '../../support/token-auth.js';
 
@@ -120,9 +122,15 @@ export class LimitedView extends LiveViewBase {
 }
 
 /** The module of the fault and limit scenarios: token auth, the views above. */
-export function hardeningModule(options: DjustModuleOptions = {}, gate: Gate = new Gate()) {
+export function hardeningModule(options: DjustModuleOptions = {}, gate: Gate = new Gate(), clock?: DjustClock) {
+  const clockProviders = clock ? [{ provide: DJUST_CLOCK, useValue: clock }] : [];
+
+  @Global()
+  @Module({ providers: clockProviders, exports: clockProviders.map((p) => p.provide) })
+  class HardeningClockModule {}
+
   @Module({
-    imports: [DjustModule.forRoot({ authClasses: [TestTokenAuth], ...options })],
+    imports: [HardeningClockModule, DjustModule.forRoot({ authClasses: [TestTokenAuth], ...options })],
     providers: [TestTokenAuth, { provide: GATE, useValue: gate }, SlowView, LimitedView],
   })
   class HardeningTestModule {}
