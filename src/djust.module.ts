@@ -20,6 +20,9 @@ import { MemoryThrottlerStorage } from './rate-limit/memory-throttler.storage.js
 import { RateLimiter } from './rate-limit/rate-limiter.service.js';
 import { HttpApi } from './transports/http/http-api.js';
 import { HttpTransport } from './transports/http/http-transport.js';
+import { McpApi } from './transports/mcp/mcp-api.js';
+import { McpToolCatalog } from './transports/mcp/mcp-tool.catalog.js';
+import { McpTransport } from './transports/mcp/mcp-transport.js';
 import { bindGatewayNamespace, createDjustGateway } from './transports/ws/djust-gateway.factory.js';
 import { DtoValidator } from './validation/dto-validator.js';
 
@@ -106,6 +109,9 @@ function withCore(definition: DynamicModule, staticPrefix: string | undefined): 
     DjustBootstrap,
     HttpApi,
     HttpTransport,
+    McpToolCatalog,
+    McpApi,
+    McpTransport,
     Gateway,
   ];
   return {

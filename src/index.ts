@@ -8,7 +8,7 @@
 
 // The module and its options.
 export { DjustModule, type DjustModuleAsyncOptions } from './djust.module.js';
-export type { DjustModuleOptions, DjustOpenApiOptions, DjustWsOptions, HasPermissionFn } from './interfaces/djust-module-options.interface.js';
+export type { DjustModuleOptions, DjustMcpOptions, DjustOpenApiOptions, DjustWsOptions, HasPermissionFn } from './interfaces/djust-module-options.interface.js';
 
 // Views and handlers.
 export { LiveViewBase } from './live-view.base.js';
@@ -63,7 +63,9 @@ export type { ViewRecord, HandlerRecord } from './discovery/view-record.interfac
 export { auditExposure, formatExposureReport } from './audit/exposure-audit.js';
 export type {
   ExposureReport,
+  ExposureSafeguards,
   ExposedHandler,
+  ExposedTool,
   ExposureFinding,
   ExposureAuthClass,
   WsOnlyHandler,

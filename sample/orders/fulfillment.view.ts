@@ -7,9 +7,10 @@ import { ORDER_PERMISSIONS } from './order.model.js';
 import { OrderRepository } from './order.repository.js';
 
 /**
- * For server-to-server callers (a warehouse, a CLI): bearer tokens only, no
- * session, no CSRF. `POST /djust/api/fulfillment/<handler>/` with
- * `Authorization: Bearer <token>`.
+ * For server-to-server callers (a warehouse, a CLI, an AI agent): bearer
+ * tokens only, no session, no CSRF. `POST /djust/api/fulfillment/<handler>/`
+ * with `Authorization: Bearer <token>`; `list_orders` and `ship` are also MCP
+ * tools (`fulfillment.list_orders`, `fulfillment.ship`) at `POST /djust/mcp`.
  */
 @LiveView({ authClasses: [TokenAuth], csrfExempt: true })
 export class FulfillmentView extends LiveViewBase {
@@ -26,14 +27,14 @@ export class FulfillmentView extends LiveViewBase {
     return { pong: true, caller: (this.user as SampleUser).username };
   }
 
-  @EventHandler({ exposeApi: true, description: 'The orders, optionally only those with one status.' })
+  @EventHandler({ exposeApi: true, exposeMcp: true, title: 'List orders', description: 'The orders, optionally only those with one status.' })
   @PermissionRequired(ORDER_PERMISSIONS.view)
   @RateLimit({ limit: 600, ttl: 60_000 })
   list_orders({ status }: ListOrdersDto) {
     return this.repo.list(status);
   }
 
-  @EventHandler({ exposeApi: true, description: 'Mark an order shipped (the warehouse calls this). Open pages update at once.' })
+  @EventHandler({ exposeApi: true, exposeMcp: true, title: 'Ship an order', description: 'Mark an order shipped (the warehouse calls this). Open pages update at once.' })
   @PermissionRequired(ORDER_PERMISSIONS.change)
   @RateLimit({ limit: 60, ttl: 60_000 })
   async ship({ order_id }: ShipDto) {

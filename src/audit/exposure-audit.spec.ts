@@ -114,7 +114,7 @@ describe('auditExposure', () => {
 
   it('an app without views reports nothing', () => {
     const report = auditExposure({ views: [] });
-    assert.deepEqual(report, { prefix: 'djust', exposed: [], flagged: [], wsOnly: [] });
+    assert.deepEqual(report, { prefix: 'djust', exposed: [], flagged: [], tools: [], flaggedTools: [], wsOnly: [] });
     assert.equal(formatExposureReport(report), '0 handlers exposed over HTTP under /djust/api, none flagged');
   });
 });

@@ -7,6 +7,9 @@ import { authClassRequiresCsrf } from './csrf-policy.js';
 import { isPassportStrategy, runPassportStrategy } from './passport-strategy.runner.js';
 import { describeValue, errorDetail, errorMessage } from '../common/safe-format.util.js';
 
+/** Each auth class's answer for one request (see {@link Authenticator.authenticate}). */
+export type AuthMemo = Map<DjustAuthClass, unknown>;
+
 /** Returns the instance to use for an auth class (a Nest provider, or one built once). */
 export type AuthClassResolver = (cls: DjustAuthClass) => unknown;
 
@@ -57,16 +60,23 @@ export class Authenticator {
    * `authClassRequiresCsrf`) and the view is not `csrfExempt`. No user →
    * `{ user: null, csrfExempt: true }`; the caller decides between 401 (HTTP)
    * and an anonymous socket (WS).
+   *
+   * `memo` (one per request) keeps each class's answer, so a request that is
+   * authenticated for several views (an MCP `tools/list`) runs each class once.
    */
-  async authenticate(view: ViewRecord, ctx: CallContext): Promise<AuthResult> {
+  async authenticate(view: ViewRecord, ctx: CallContext, memo?: AuthMemo): Promise<AuthResult> {
     for (const cls of view.authClasses) {
       const auth = this.get(cls);
       let user: unknown;
-      try {
-        user = await auth.run(ctx.request);
-      } catch (err) {
-        this.logRejection(auth.name, err);
-        continue;
+      if (memo?.has(cls)) user = memo.get(cls);
+      else {
+        try {
+          user = await auth.run(ctx.request);
+        } catch (err) {
+          this.logRejection(auth.name, err);
+          user = null;
+        }
+        memo?.set(cls, user);
       }
       if (user == null || user === false) continue;
       return { user, csrfExempt: view.csrfExempt || !auth.csrfRequired };

@@ -41,7 +41,7 @@ export function getOrCreateCsrfToken(session: Record<string, any> | undefined | 
 }
 
 /**
- * Checks the CSRF header of an HTTP call against the session's token and
+ * Checks the CSRF header of an HTTP or MCP call against the session's token and
  * throws a 403 `permission_denied` with a reason in `details.csrf` when it is
  * missing, when the session holds no token (no session, a destroyed or a fresh
  * one), or when they differ (a forged token, one from another session).
@@ -52,7 +52,7 @@ export function getOrCreateCsrfToken(session: Record<string, any> | undefined | 
  * Call it only when `AuthResult.csrfExempt` is false.
  */
 export function verifyCsrf(ctx: CallContext): void {
-  if (ctx.transport !== 'http') return;
+  if (ctx.transport === 'ws') return;
   const submitted = readHeaderToken(ctx.headers);
   if (submitted === undefined) throw csrfFailed(CSRF_REASONS.missingHeader);
   const stored = ctx.session == null || typeof ctx.session !== 'object' ? undefined : readSessionToken(ctx.session);

@@ -47,8 +47,9 @@ export async function auditCommand(options: AuditCommandOptions, io: CliIo): Pro
   }
   if (options.json) io.out(`${JSON.stringify(report, null, 2)}\n`);
   else io.out(`${formatExposureReport(report)}\n`);
-  if (options.strict && report.flagged.length > 0) {
-    io.err(`nestjs-djust audit --strict: ${report.flagged.length} flagged handler(s): ${report.flagged.map((h) => h.url).join(', ')}\n`);
+  const flagged = [...report.flagged.map((h) => h.url), ...report.flaggedTools.map((t) => `MCP tool ${t.tool}`)];
+  if (options.strict && flagged.length > 0) {
+    io.err(`nestjs-djust audit --strict: ${flagged.length} flagged handler(s): ${flagged.join(', ')}\n`);
     return 1;
   }
   return 0;

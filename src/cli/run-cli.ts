@@ -4,14 +4,15 @@ import { errorMessage } from '../common/safe-format.util.js';
 /** Usage text of the `nestjs-djust` command. */
 export const USAGE = `Usage: nestjs-djust audit <compiled-module.js> [--export <name>] [--strict] [--json]
 
-  audit   List every handler exposed over HTTP (URL, auth classes, permissions,
-          rate limit) and flag those with neither a permission nor a rate limit.
+  audit   List every handler exposed over HTTP and every MCP tool (URL or tool
+          name, auth classes, permissions, rate limit) and flag those with
+          neither a permission nor a rate limit.
 
   <compiled-module.js>  the JavaScript file that exports the app module (not main.js)
   --export <name>       the export to use (default: AppModule, the default export,
                         or the only *Module export); a dotted path such as
                         SampleModule.forRoot is followed and functions are called
-  --strict              exit 1 when any handler is flagged (for CI)
+  --strict              exit 1 when any handler or tool is flagged (for CI)
   --json                print the report as JSON
 
 Exit codes: 0 ok, 1 flagged handlers with --strict, 2 usage or load error.

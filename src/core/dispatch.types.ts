@@ -1,3 +1,4 @@
+import type { AuthMemo } from '../auth/authenticator.js';
 import type { CallContext } from '../protocol/call-context.js';
 import type { DjustException } from '../protocol/djust.exception.js';
 import type { RateLimitDecision } from '../rate-limit/rate-limit-decision.interface.js';
@@ -28,6 +29,8 @@ export interface StatelessCall extends CallBase {
   readonly view: unknown;
   /** The handler name as decoded. */
   readonly handler: unknown;
+  /** The auth classes' answers already known for this request (one request, several views). */
+  readonly authMemo?: AuthMemo;
 }
 
 /** Mounting a view on a socket (WS `mount`). */
@@ -65,10 +68,27 @@ export interface DjustSuccess {
   readonly rateLimit?: RateLimitDecision;
 }
 
-/** A call that failed: the wire error, and the rate-limit decision if the call got that far. */
+/**
+ * The steps of a call, in their one order. A failure says at which step it
+ * stopped: up to `handler-access`, the caller may not see the handler at all
+ * (MCP answers such a call as an unknown tool).
+ */
+export type DispatchStage =
+  | 'resolve-view'
+  | 'authenticate'
+  | 'csrf'
+  | 'view-access'
+  | 'resolve-handler'
+  | 'handler-access'
+  | 'rate-limit'
+  | 'validate'
+  | 'run';
+
+/** A call that failed: the wire error, the step it failed at, and the rate-limit decision if the call got that far. */
 export interface DjustFailure {
   readonly ok: false;
   readonly error: DjustException;
+  readonly stage: DispatchStage;
   readonly rateLimit?: RateLimitDecision;
 }
 

@@ -57,5 +57,6 @@ export class DjustBootstrap implements OnModuleInit {
     const report = auditExposure(this.registry, { prefix: this.options.prefix });
     for (const line of formatExposureReport(report).split('\n')) this.logger.log(line);
     for (const h of report.flagged) this.logger.warn(`${h.method} ${h.url} is exposed with neither a permission nor a rate limit`);
+    for (const t of report.flaggedTools) this.logger.warn(`MCP tool ${t.tool} is exposed with neither a permission nor a rate limit`);
   }
 }

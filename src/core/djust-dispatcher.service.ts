@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AccessChecker } from '../auth/access-checker.js';
-import { Authenticator } from '../auth/authenticator.js';
+import { Authenticator, type AuthMemo } from '../auth/authenticator.js';
 import { verifyCsrf } from '../auth/csrf.js';
 import { labelOf } from '../common/safe-format.util.js';
 import { DJUST_RESOLVED_OPTIONS } from '../djust.internal-constants.js';
@@ -18,7 +18,7 @@ import { toPlain, type Plain } from '../serialization/to-plain.js';
 import { DtoValidator } from '../validation/dto-validator.js';
 import { sanitizeParams } from '../validation/sanitize.js';
 import { ApiResponse } from './api-response.js';
-import type { DjustCall, DjustOutcome, DjustSuccess, EventCall, MountCall, StatelessCall } from './dispatch.types.js';
+import type { DispatchStage, DjustCall, DjustOutcome, DjustSuccess, EventCall, MountCall, StatelessCall } from './dispatch.types.js';
 import { toWireError } from './error-mapping.js';
 import { MountedView } from './mounted-view.js';
 import type { ResolvedDjustOptions } from './resolved-options.js';
@@ -26,10 +26,14 @@ import { ViewRunner } from './view-runner.js';
 
 /** What is known about a call as it goes through the checks (for the outcome and the logs). */
 interface CallState {
+  stage: DispatchStage;
   record?: ViewRecord;
   handler?: HandlerRecord;
   rateLimit?: RateLimitDecision;
 }
+
+/** The stages at which a refusal means "this caller may not see this handler". */
+const VISIBILITY_STAGES: ReadonlySet<DispatchStage> = new Set(['resolve-view', 'authenticate', 'view-access', 'resolve-handler', 'handler-access']);
 
 /** The params after the defensive copy: the copy, or the 400 to raise at the validation step. */
 interface Input {
@@ -68,12 +72,12 @@ export class DjustDispatcher {
 
   /** Runs one call. Never throws: every failure is a {@link DjustOutcome} with a wire error. */
   async dispatch(call: DjustCall): Promise<DjustOutcome> {
-    const state: CallState = {};
+    const state: CallState = { stage: 'resolve-view' };
     try {
       // Events on one mounted view run one at a time, checks included (permissions can change meanwhile).
       return call.kind === 'event' ? await call.mounted.exclusive(() => this.checkAndRun(call, state)) : await this.checkAndRun(call, state);
     } catch (err) {
-      return { ok: false, error: this.wireError(err, where(call, state)), rateLimit: state.rateLimit };
+      return { ok: false, error: this.wireError(err, where(call, state)), stage: state.stage, rateLimit: state.rateLimit };
     }
   }
 
@@ -94,24 +98,58 @@ export class DjustDispatcher {
     return toWireError(err, this.options.debug, this.logger, where);
   }
 
+  /**
+   * Whether `caller` may see `handler` of `record`: accepted by the view's auth
+   * classes, past the view- and handler-level login, permissions and guards —
+   * the checks of {@link checkAndRun} up to `handler-access`, nothing run. For
+   * MCP's `tools/list`, so a caller never learns of a tool it cannot use.
+   */
+  async permits(caller: CallContext, record: ViewRecord, handler: HandlerRecord, authMemo?: AuthMemo): Promise<boolean> {
+    try {
+      const auth = await this.authenticate(record, caller, authMemo);
+      await this.access.checkView(record, auth, caller, undefined);
+      this.resolveHandler(record, handler.name, caller.transport);
+      await this.access.checkHandler(record, handler, auth, caller, undefined);
+      return true;
+    } catch (err) {
+      if (err instanceof DjustException) return false;
+      throw err;
+    }
+  }
+
+  /** Whether a failure stopped at a step that hides the handler from the caller (see {@link DispatchStage}). */
+  static hidesHandler(stage: DispatchStage): boolean {
+    return VISIBILITY_STAGES.has(stage);
+  }
+
   /** The order of checks, written once for every kind of call. */
   private async checkAndRun(call: DjustCall, state: CallState): Promise<DjustSuccess> {
     const { caller } = call;
     const record = (state.record = call.kind === 'event' ? call.mounted.record : this.resolveView(call.view));
-    const auth = call.kind === 'event' ? call.mounted.auth : await this.authenticate(record, caller);
+    state.stage = 'authenticate';
+    const auth = call.kind === 'event' ? call.mounted.auth : await this.authenticate(record, caller, call.kind === 'call' ? call.authMemo : undefined);
+    state.stage = 'csrf';
     if (!auth.csrfExempt) verifyCsrf(caller);
+    state.stage = 'view-access';
     const input = this.copyParams(call);
     const data = call.message?.(input.value);
     await this.access.checkView(record, auth, caller, data);
     if (call.kind !== 'mount') {
+      state.stage = 'resolve-handler';
       const handler = (state.handler = this.resolveHandler(record, call.handler, caller.transport));
+      state.stage = 'handler-access';
       await this.access.checkHandler(record, handler, auth, caller, data);
+      state.stage = 'rate-limit';
       await this.rateLimit(handler, auth, caller, state);
+      state.stage = 'validate';
       const arg = await this.validate(handler, input);
+      state.stage = 'run';
       return call.kind === 'call' ? this.runStateless(call, record, handler, auth, input, arg, state) : this.runEvent(call, handler, arg, state);
     }
+    state.stage = 'validate';
     if (input.error) throw input.error;
     if (!isObject(input.value ?? {})) throw notAnObject();
+    state.stage = 'run';
     return this.runMount(call, record, auth, (input.value ?? {}) as Record<string, unknown>);
   }
 
@@ -122,8 +160,8 @@ export class DjustDispatcher {
   }
 
   /** Over HTTP and MCP a caller no auth class accepts is refused (401); a socket may stay anonymous. */
-  private async authenticate(record: ViewRecord, caller: CallContext): Promise<AuthResult> {
-    const auth = await this.authenticator.authenticate(record, caller);
+  private async authenticate(record: ViewRecord, caller: CallContext, memo?: AuthMemo): Promise<AuthResult> {
+    const auth = await this.authenticator.authenticate(record, caller, memo);
     if (caller.transport !== 'ws' && (auth.user === null || auth.user === undefined)) throw unauthenticated();
     return auth;
   }

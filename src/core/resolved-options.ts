@@ -18,6 +18,8 @@ export interface ResolvedDjustOptions {
   readonly handlerTimeout: number;
   readonly ws: { readonly maxViewsPerSocket: number; readonly eventsPerSecond: number; readonly maxMessageSize: number; readonly maxSocketsPerCaller: number };
   readonly logExposure: boolean;
+  /** The MCP endpoint: `false` when removed, else its server info. */
+  readonly mcp: false | { readonly name: string; readonly version: string };
 }
 
 /** Merges user options over the defaults and checks them. */
@@ -32,6 +34,8 @@ export function resolveOptions(options: DjustModuleOptions, defaultAuthClasses: 
     return v;
   };
   const bodyLimit = positive('bodyLimit', options.bodyLimit, DEFAULT_BODY_LIMIT);
+  const title = options.openapi?.title ?? 'nestjs-djust API';
+  const version = options.openapi?.version ?? '1.0.0';
   return Object.freeze({
     prefix,
     debug: options.debug === true,
@@ -40,8 +44,8 @@ export function resolveOptions(options: DjustModuleOptions, defaultAuthClasses: 
     throttlerStorage: options.throttlerStorage,
     rateLimitFailure: options.rateLimitFailure ?? 'closed',
     openapi: Object.freeze({
-      title: options.openapi?.title ?? 'nestjs-djust API',
-      version: options.openapi?.version ?? '1.0.0',
+      title,
+      version,
       description: options.openapi?.description,
       public: options.openapi?.public !== false,
     }),
@@ -56,5 +60,6 @@ export function resolveOptions(options: DjustModuleOptions, defaultAuthClasses: 
       maxSocketsPerCaller: positive('ws.maxSocketsPerCaller', options.ws?.maxSocketsPerCaller, 64),
     }),
     logExposure: options.logExposure === true,
+    mcp: options.mcp === false ? false : Object.freeze({ name: options.mcp?.name ?? title, version: options.mcp?.version ?? version }),
   });
 }

@@ -16,6 +16,14 @@ export interface DjustOpenApiOptions {
   public?: boolean;
 }
 
+/** The MCP endpoint's server info (what `initialize` answers). */
+export interface DjustMcpOptions {
+  /** `serverInfo.name`. Default: the OpenAPI title. */
+  name?: string;
+  /** `serverInfo.version`. Default: the OpenAPI version. */
+  version?: string;
+}
+
 /** WebSocket transport limits. `0` turns a limit off. */
 export interface DjustWsOptions {
   /** Maximum views one socket may hold mounted at once. Default 32. */
@@ -62,4 +70,10 @@ export interface DjustModuleOptions {
   ws?: DjustWsOptions;
   /** Log every exposed handler (URL, auth, permissions, rate limit) at startup. Default `false`. */
   logExposure?: boolean;
+  /**
+   * The MCP endpoint `POST /<prefix>/mcp`, serving `exposeMcp` handlers as tools
+   * (it answers 404 while no handler has `exposeMcp`). `false` removes it.
+   * Default: on, with the OpenAPI title and version as server info.
+   */
+  mcp?: false | DjustMcpOptions;
 }

@@ -88,6 +88,21 @@ describe('nestjs-djust audit (CLI, child process)', () => {
     assert.deepEqual(report.wsOnly, [{ view: 'billing', handler: 'preview', findings: ['no_permission', 'no_rate_limit'] }]);
   });
 
+  it('lists MCP tools beside HTTP handlers; --strict fails on a flagged tool', async () => {
+    const { code, stdout, stderr } = await cli('audit', FIXTURE, '--export', 'McpAuditModule', '--strict');
+    assert.equal(code, 1);
+    assert.match(stdout, /^1 handler exposed over HTTP under \/djust\/api, none flagged$/m);
+    assert.match(stdout, /^3 MCP tools at POST \/djust\/mcp, 1 FLAGGED \(neither a permission nor a rate limit\)$/m);
+    assert.match(stdout, /^ {2}tool agent\.wipe .*<-- FLAGGED/m);
+    assert.match(stdout, /^ {2}tool agent\.lookup .*permissions=agent\.read /m);
+    assert.match(stdout, /^ {2}tool agent\.ping .*rateLimit=5\/1000ms/m);
+    assert.match(stderr, /1 flagged handler\(s\): MCP tool agent\.wipe/);
+    const json = JSON.parse((await cli('audit', FIXTURE, '--export', 'McpAuditModule', '--json')).stdout);
+    assert.deepEqual(json.tools.map((t: { tool: string; endpoint: string }) => [t.tool, t.endpoint]), [['agent.lookup', '/djust/mcp'], ['agent.wipe', '/djust/mcp'], ['agent.ping', '/djust/mcp']]);
+    assert.deepEqual(json.flaggedTools.map((t: { tool: string }) => t.tool), ['agent.wipe']);
+    assert.deepEqual(json.wsOnly, []);
+  });
+
   it('exits 2 with a clear message on usage and load errors', async () => {
     const cases: [string[], RegExp][] = [
       [[], /Usage: nestjs-djust audit/],

@@ -16,7 +16,15 @@ export interface ParityCase {
   readonly mountParams?: unknown;
   /** How many times to call; the last outcome is the one compared. Default 1. */
   readonly times?: number;
-  /** What both transports must answer. */
+  /**
+   * Where MCP answers differently by design (SPEC, MCP): `hidden` — a refusal
+   * before the caller could see the handler (a permission, an unknown or
+   * unexposed name) is the JSON-RPC error of an unknown tool; `invalid-arguments`
+   * — params that are not an object cannot be tool arguments (the protocol
+   * refuses them with the same JSON-RPC error). Otherwise MCP answers as HTTP.
+   */
+  readonly mcp?: 'hidden' | 'invalid-arguments';
+  /** What every transport must answer. */
   readonly expect: { readonly status: number; readonly error?: string; readonly result?: unknown; readonly assigns?: unknown; readonly details?: unknown };
 }
 
@@ -52,7 +60,7 @@ export const PARITY_CASES: readonly ParityCase[] = [
     expect: { status: 400, error: 'validation_error', details: { order_id: ['This field is required.'] } },
   },
   { name: 'validation: a value that does not coerce', perms: ALL, view: 'shop', handler: 'update_status', params: { order_id: 'abc', status: 'x' }, expect: { status: 400, error: 'validation_error' } },
-  { name: 'validation: params that are not an object', perms: ALL, view: 'shop', handler: 'update_status', params: [1, 2], expect: { status: 400, error: 'validation_error' } },
+  { name: 'validation: params that are not an object', perms: ALL, view: 'shop', handler: 'update_status', params: [1, 2], mcp: 'invalid-arguments', expect: { status: 400, error: 'validation_error' } },
   {
     name: 'validation: unknown keys are ignored',
     perms: ALL,
@@ -65,16 +73,16 @@ export const PARITY_CASES: readonly ParityCase[] = [
   { name: '401: anonymous on a permission view', perms: null, view: 'audit', handler: 'list', expect: { status: 401, error: 'unauthenticated' } },
   { name: '401 comes before 404 (unknown handler)', perms: null, view: 'account', handler: 'nope', expect: { status: 401, error: 'unauthenticated' } },
   { name: 'success: a logged-in caller', perms: [], view: 'account', handler: 'me', expect: { status: 200, result: { loggedIn: true, permissions: [] } } },
-  { name: '403: a handler permission', perms: [], view: 'shop', handler: 'refund', params: { order_id: 1 }, expect: { status: 403, error: 'permission_denied' } },
-  { name: '403 comes before 400', perms: [], view: 'shop', handler: 'refund', params: { order_id: 'abc' }, expect: { status: 403, error: 'permission_denied' } },
-  { name: '403: a view permission', perms: ['shop.refund'], view: 'audit', handler: 'list', expect: { status: 403, error: 'permission_denied' } },
+  { name: '403: a handler permission', perms: [], view: 'shop', handler: 'refund', params: { order_id: 1 }, mcp: 'hidden', expect: { status: 403, error: 'permission_denied' } },
+  { name: '403 comes before 400', perms: [], view: 'shop', handler: 'refund', params: { order_id: 'abc' }, mcp: 'hidden', expect: { status: 403, error: 'permission_denied' } },
+  { name: '403: a view permission', perms: ['shop.refund'], view: 'audit', handler: 'list', mcp: 'hidden', expect: { status: 403, error: 'permission_denied' } },
   { name: 'success: with the permission', perms: ALL, view: 'shop', handler: 'refund', params: { order_id: 1 }, expect: { status: 200, assigns: { status: 'refunded' } } },
-  { name: '404: unknown view', perms: ALL, view: 'nope', handler: 'x', expect: NOT_FOUND },
-  { name: '404: unknown handler', perms: ALL, view: 'shop', handler: 'nope', expect: NOT_FOUND },
-  { name: '404: constructor', perms: ALL, view: 'shop', handler: 'constructor', expect: NOT_FOUND },
-  { name: '404: __proto__', perms: ALL, view: 'shop', handler: '__proto__', expect: NOT_FOUND },
-  { name: '404: a method that is not a handler', perms: ALL, view: 'shop', handler: 'internal', expect: NOT_FOUND },
-  { name: '404: mount', perms: ALL, view: 'shop', handler: 'mount', expect: NOT_FOUND },
+  { name: '404: unknown view', perms: ALL, view: 'nope', handler: 'x', mcp: 'hidden', expect: NOT_FOUND },
+  { name: '404: unknown handler', perms: ALL, view: 'shop', handler: 'nope', mcp: 'hidden', expect: NOT_FOUND },
+  { name: '404: constructor', perms: ALL, view: 'shop', handler: 'constructor', mcp: 'hidden', expect: NOT_FOUND },
+  { name: '404: __proto__', perms: ALL, view: 'shop', handler: '__proto__', mcp: 'hidden', expect: NOT_FOUND },
+  { name: '404: a method that is not a handler', perms: ALL, view: 'shop', handler: 'internal', mcp: 'hidden', expect: NOT_FOUND },
+  { name: '404: mount', perms: ALL, view: 'shop', handler: 'mount', mcp: 'hidden', expect: NOT_FOUND },
   { name: '404: a NotFoundException from the handler', perms: ALL, view: 'shop', handler: 'gone', expect: NOT_FOUND },
   { name: '429: beyond the handler rate limit', perms: ALL, view: 'shop', handler: 'quota', times: QUOTA_LIMIT + 1, expect: { status: 429, error: 'rate_limited' } },
   { name: 'success: within the rate limit', perms: ALL, view: 'shop', handler: 'quota', times: QUOTA_LIMIT, expect: { status: 200, result: 'ok' } },
@@ -98,7 +106,7 @@ export const PARITY_CASES: readonly ParityCase[] = [
     mountParams: deep(40),
     expect: { status: 401, error: 'unauthenticated' },
   },
-  { name: '403 comes before 400: a view permission, params that are not an object', perms: [], view: 'audit', handler: 'list', params: 'x', mountParams: 'x', expect: { status: 403, error: 'permission_denied' } },
+  { name: '403 comes before 400: a view permission, params that are not an object', perms: [], view: 'audit', handler: 'list', params: 'x', mountParams: 'x', mcp: 'hidden', expect: { status: 403, error: 'permission_denied' } },
   {
     name: '400: params that are not an object, for a caller who passed every check',
     perms: ALL,
@@ -106,7 +114,7 @@ export const PARITY_CASES: readonly ParityCase[] = [
     handler: 'nothing',
     params: [1, 2],
     mountParams: [1, 2],
-    expect: { status: 400, error: 'validation_error', details: { non_field_errors: ['Expected a JSON object.'] } },
+    mcp: 'invalid-arguments', expect: { status: 400, error: 'validation_error', details: { non_field_errors: ['Expected a JSON object.'] } },
   },
 ];
 

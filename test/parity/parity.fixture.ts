@@ -26,39 +26,39 @@ export class ShopView extends LiveViewBase {
   status = 'new';
   _audit: string[] = [];
 
-  @EventHandler({ exposeApi: true })
+  @EventHandler({ exposeApi: true, exposeMcp: true })
   update_status({ order_id, status }: OrderDto) {
     this.status = status;
     return { order_id, status };
   }
 
-  @EventHandler({ exposeApi: true })
+  @EventHandler({ exposeApi: true, exposeMcp: true })
   @PermissionRequired('shop.refund')
   refund({ order_id, reason }: RefundDto) {
     this.status = 'refunded';
     return { order_id, refunded: true, reason: reason ?? null };
   }
 
-  @EventHandler({ exposeApi: true })
+  @EventHandler({ exposeApi: true, exposeMcp: true })
   flags({ enabled }: FlagDto) {
     return { enabled };
   }
 
-  @EventHandler({ exposeApi: true })
+  @EventHandler({ exposeApi: true, exposeMcp: true })
   @RateLimit({ limit: QUOTA_LIMIT, ttl: 60_000 })
   quota() {
     return 'ok';
   }
 
-  @EventHandler({ exposeApi: true })
+  @EventHandler({ exposeApi: true, exposeMcp: true })
   nothing() {}
 
-  @EventHandler({ exposeApi: true })
+  @EventHandler({ exposeApi: true, exposeMcp: true })
   boom() {
     throw new Error('secret-token-xyz leaked');
   }
 
-  @EventHandler({ exposeApi: true })
+  @EventHandler({ exposeApi: true, exposeMcp: true })
   gone() {
     throw new NotFoundException('Order 9 is gone');
   }
@@ -72,7 +72,7 @@ export class ShopView extends LiveViewBase {
 @LiveView()
 @LoginRequired()
 export class AccountView extends LiveViewBase {
-  @EventHandler({ exposeApi: true })
+  @EventHandler({ exposeApi: true, exposeMcp: true })
   me() {
     return { loggedIn: this.user !== null, permissions: this.user.permissions };
   }
@@ -82,7 +82,7 @@ export class AccountView extends LiveViewBase {
 @LiveView()
 @PermissionRequired('audit.view')
 export class AuditView extends LiveViewBase {
-  @EventHandler({ exposeApi: true })
+  @EventHandler({ exposeApi: true, exposeMcp: true })
   list() {
     return [];
   }

@@ -1,12 +1,17 @@
 /**
  * Transport parity, on express and fastify: ONE table of cases runs over HTTP
- * (fetch) and over WS (the `nestjs-djust/client` client) against the same app,
- * and both must give the same status, error kind and details (and the same
- * result and assigns on success). Plus: HTTP calls and WS events of one caller
- * draw from one rate-limit bucket.
+ * (fetch), over WS (the `nestjs-djust/client` client) and over MCP (the MCP
+ * SDK's `Client`) against the same app, and all must give the same status,
+ * error kind and details (and the same result and assigns on success) — but
+ * where MCP answers differently by design (a handler the caller may not see
+ * is an unknown tool; see `ParityCase.mcp`). Plus: HTTP calls and WS events of
+ * one caller draw from one rate-limit bucket.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { io } from 'socket.io-client';
 import { connectDjust, DjustClientError, type DjustClient } from '../../src/client/index.js';
 import { ADAPTERS, bootApp, post, type RunningApp } from '../support/app.js';
@@ -69,6 +74,40 @@ async function overWs(url: string, c: ParityCase, caller: string, clients: Djust
   }
 }
 
+/** A JSON-RPC error instead of a tool result (MCP only): its code. */
+interface RpcRefusal {
+  status: 'rpc';
+  code: number;
+}
+
+/** Over MCP: `tools/call <view>.<handler>` with the params as arguments; an anonymous caller is refused at the endpoint. */
+async function overMcp(url: string, c: ParityCase, caller: string): Promise<Outcome | RpcRefusal> {
+  const token = tokenFor(caller, c.perms);
+  if (!token) {
+    const res = await fetch(`${url}/djust/mcp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: `${c.view}.${c.handler}`, arguments: c.params } }),
+    });
+    const { message: _message, ...body } = (await res.json()) as Record<string, unknown>;
+    return { status: res.status, body };
+  }
+  const client = new Client({ name: 'parity', version: '0' });
+  await client.connect(new StreamableHTTPClientTransport(new URL(`${url}/djust/mcp`), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+  try {
+    let out: Awaited<ReturnType<Client['callTool']>> | undefined;
+    for (let i = 0; i < (c.times ?? 1); i++) out = await client.callTool({ name: `${c.view}.${c.handler}`, arguments: c.params as Record<string, unknown> | undefined });
+    const content = out!.structuredContent as Record<string, unknown>;
+    if (out!.isError) return { status: content.status as number, body: { error: content.error, details: content.details } };
+    return { status: 200, body: { result: content.result, assigns: content.assigns } };
+  } catch (err) {
+    if (err instanceof McpError) return { status: 'rpc', code: err.code };
+    throw err;
+  } finally {
+    await client.close();
+  }
+}
+
 /** The diff the client applied (the event ack's `assigns`), rebuilt from the handle's before/after. */
 function changedKeys(before: Readonly<Record<string, unknown>>, after: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -100,6 +139,7 @@ for (const adapter of ADAPTERS) {
       it(c.name, async () => {
         const http = await overHttp(running.url, c, `http-${adapter}-${index}`);
         const ws = await overWs(running.url, c, `ws-${adapter}-${index}`, clients);
+        const mcp = await overMcp(running.url, c, `mcp-${adapter}-${index}`);
         const { expect } = c;
         for (const [transport, outcome] of [['http', http], ['ws', ws]] as const) {
           const where = `${transport}: ${JSON.stringify(outcome)}`;
@@ -111,6 +151,14 @@ for (const adapter of ADAPTERS) {
           assert.ok(!JSON.stringify(outcome).includes('secret-token-xyz'), `${transport} leaked the handler's message`);
         }
         assert.deepEqual(stable(ws), stable(http), 'HTTP and WS answer alike');
+        if (c.mcp) {
+          // By design (SPEC, MCP): the JSON-RPC "invalid params" error, the same for a hidden, an unknown or an unexposed tool.
+          assert.deepEqual(mcp, { status: 'rpc', code: -32602 }, `mcp: ${JSON.stringify(mcp)}`);
+        } else {
+          assert.ok(mcp.status !== 'rpc', `mcp: ${JSON.stringify(mcp)}`);
+          assert.ok(!JSON.stringify(mcp).includes('secret-token-xyz'), 'mcp leaked the handler’s message');
+          assert.deepEqual(stable(mcp), stable(http), 'HTTP and MCP answer alike');
+        }
       });
     });
 

@@ -47,6 +47,11 @@ export function parseJsonBody(text: string): DecodedBody {
   }
 }
 
+/** Whether a body decoding gave a refusal (413, 415) rather than a body. */
+export function isRefusal(value: DecodedBody | DjustException): value is DjustException {
+  return value instanceof DjustException;
+}
+
 /** Decodes a URL path segment; `undefined` when its percent-escapes are malformed. */
 export function decodeSegment(segment: string): string | undefined {
   try {
