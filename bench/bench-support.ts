@@ -17,10 +17,15 @@ export function projectRoot(): string {
 
 /** Writes `bench/results/<name>.json` (pretty-printed) and returns its path. */
 export function writeResult(name: string, data: unknown): string {
+  return writeResultFile(`${name}.json`, `${JSON.stringify(data, null, 2)}\n`);
+}
+
+/** Writes `bench/results/<fileName>` and returns its path. */
+export function writeResultFile(fileName: string, text: string): string {
   const dir = join(projectRoot(), 'bench', 'results');
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${name}.json`);
-  writeFileSync(file, `${JSON.stringify(data, null, 2)}\n`);
+  const file = join(dir, fileName);
+  writeFileSync(file, text);
   return file;
 }
 

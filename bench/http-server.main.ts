@@ -4,10 +4,12 @@
  * `node --cpu-prof` writes its profile).
  *
  * Environment:
- * - BENCH_SERVER: `djust` | `nest` | `nest-hosted-raw` | `raw-fastify` | `raw-node`
+ * - BENCH_SERVER: `djust` | `nest` | `nest-hosted-raw` | `orpc` | `ts-rest` |
+ *   `raw-fastify` | `raw-express` | `raw-node`
  *   (`nest-hosted-raw`: the raw handler registered straight on the Nest app's
- *   express/fastify instance, no controller: the floor of a Nest-hosted route)
- * - BENCH_ADAPTER: `express` | `fastify` (djust, nest, nest-hosted-raw)
+ *   express/fastify instance, no controller: the floor of a Nest-hosted route;
+ *   `orpc`: `@orpc/nest`; `ts-rest`: `@ts-rest/nest`)
+ * - BENCH_ADAPTER: `express` | `fastify` (every server on Nest)
  * - BENCH_THROTTLER_TTL: ThrottlerGuard window in ms (nest)
  */
 import 'reflect-metadata';
@@ -20,7 +22,7 @@ import { DjustBenchModule } from './servers/djust-bench.module.js';
 import { nestBenchModule } from './servers/nest-bench.module.js';
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { RAW_PATH, expressRawHandler, fastifyRawHandler, startRawFastify, startRawNode } from './servers/raw-servers.js';
+import { RAW_PATH, expressRawHandler, fastifyRawHandler, startRawExpress, startRawFastify, startRawNode } from './servers/raw-servers.js';
 
 /**
  * `nest-hosted-raw`: registers the raw handler on the app's own express/fastify
@@ -47,6 +49,14 @@ async function startNest(): Promise<{ port: number; close: () => Promise<unknown
     app = await NestFactory.create(DjustBenchModule, adapter, { logger: false });
   } else if (server === 'nest-hosted-raw') {
     app = await NestFactory.create(HostedRawModule, adapter, { logger: false });
+  } else if (server === 'orpc') {
+    // Loaded only here, so that no other server process holds oRPC or zod.
+    const { OrpcBenchModule } = await import('./servers/orpc-bench.module.js');
+    // oRPC's NestJS guide recommends leaving the body to oRPC's own parser.
+    app = await NestFactory.create(OrpcBenchModule, adapter, { logger: false, bodyParser: false });
+  } else if (server === 'ts-rest') {
+    const { TsRestBenchModule } = await import('./servers/ts-rest-bench.module.js');
+    app = await NestFactory.create(TsRestBenchModule, adapter, { logger: false });
   } else {
     app = await NestFactory.create(nestBenchModule(Number(process.env.BENCH_THROTTLER_TTL ?? 60_000)), adapter, { logger: false });
     app.useGlobalPipes(new ValidationPipe({ transform: true }));
@@ -55,5 +65,10 @@ async function startNest(): Promise<{ port: number; close: () => Promise<unknown
   return { port: app.getHttpServer().address().port, close: () => app.close() };
 }
 
-const running = server === 'raw-fastify' ? await startRawFastify() : server === 'raw-node' ? await startRawNode() : await startNest();
+const raw: Record<string, () => Promise<{ port: number; close: () => Promise<unknown> }>> = {
+  'raw-fastify': startRawFastify,
+  'raw-express': startRawExpress,
+  'raw-node': startRawNode,
+};
+const running = await (raw[server] ?? startNest)();
 serveUntilStopped(running.port, running.close);

@@ -1,16 +1,18 @@
 /**
  * `npm run bench`: every benchmark, one command.
  *
- * HTTP (bench/results/http.json): each server starts in its own child process on
- * 127.0.0.1, is checked to answer the seed's `update_status` with the same body,
- * warmed up, driven by autocannon (POST, `-c 50`, BENCH_DURATION seconds), then
- * stopped. Ratios are to the hand-written NestJS baseline measured in the same run
- * on the same adapter (ValidationPipe + ThrottlerGuard + bearer guard), and for
- * fastify to a raw fastify route doing the same JSON work.
+ * HTTP (bench/results/http.json, summary.md): each server starts in its own child
+ * process on 127.0.0.1, is checked to answer the seed's `update_status` with the
+ * same bytes (and to refuse a missing token with 401 and an invalid body with
+ * 400), warmed up, driven by autocannon (POST, `-c 50`, BENCH_DURATION seconds),
+ * then stopped. The summary compares djust, from the same run and on the same
+ * adapter, with the raw route, `@orpc/nest`, `@ts-rest/nest` and the hand-written
+ * NestJS baseline (ValidationPipe + ThrottlerGuard + bearer guard).
  *
  * Then, each in its own process: the limiter micro-bench (limiter.bench), the diff
- * cost (diff.bench), startup with 500 views (startup.bench), and the WS and OpenAPI
- * benches (ws.bench, openapi.bench) when they exist.
+ * cost (diff.bench), startup with 500 views (startup.bench), the WS bench
+ * (ws.bench), the DTO validator with 1 vs 1,000 DTO classes (validation.bench),
+ * and the OpenAPI bench (openapi.bench) when it exists.
  *
  * Environment:
  * - BENCH_DURATION   seconds of load per HTTP case (default 5)
@@ -19,24 +21,24 @@
  * - BENCH_ROUNDS     run every HTTP case this many times, interleaved, and keep the
  *                    median (default 1; more evens out a noisy machine)
  * - BENCH_ONLY       regex: only the HTTP cases whose id matches
- * - BENCH_SUITES     comma list among http,limiter,diff,startup,ws,openapi (default all)
+ * - BENCH_SUITES     comma list among http,limiter,diff,startup,ws,validation,openapi
+ *                    (default all)
  * - BENCH_NODE_ARGS  extra node flags for HTTP server children, e.g.
  *                    "--cpu-prof --cpu-prof-dir=bench/results/profiles"
  */
 import { existsSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { isDeepStrictEqual } from 'node:util';
 import { load, type LoadResult } from './autocannon.runner.js';
-import { nodeArgsFromEnv, runScript, startServer, writeResult } from './bench-support.js';
-import { BENCH_BODY, BENCH_EXPECTED, BENCH_TOKEN } from './servers/bench-domain.js';
+import { nodeArgsFromEnv, runScript, startServer, writeResult, writeResultFile } from './bench-support.js';
+import { BENCH_BODY, BENCH_EXPECTED, BENCH_INVALID_BODY, BENCH_TOKEN } from './servers/bench-domain.js';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 5);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 1);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 1));
 const ONLY = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : undefined;
-const SUITES = new Set((process.env.BENCH_SUITES ?? 'http,limiter,diff,startup,ws,openapi').split(',').map((s) => s.trim()));
+const SUITES = new Set((process.env.BENCH_SUITES ?? 'http,limiter,diff,startup,ws,validation,openapi').split(',').map((s) => s.trim()));
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 
@@ -48,17 +50,18 @@ interface HttpCase {
   path: string;
   /** Id of the hand-written case this one is compared with. */
   baseline?: string;
-  /** Id of the raw case this one is compared with. */
+  /** Id of the raw route on the same adapter this one is compared with. */
   raw?: string;
 }
 
 const DJUST_PATH = (slug: string) => `/djust/api/${slug}/update_status/`;
 const PLAIN_PATH = '/djust/api/order/update_status';
+const ADAPTERS = ['express', 'fastify'] as const;
 
 function httpCases(): HttpCase[] {
   const cases: HttpCase[] = [];
-  for (const adapter of ['express', 'fastify'] as const) {
-    const raw = adapter === 'fastify' ? 'fastify/raw' : undefined;
+  for (const adapter of ADAPTERS) {
+    const raw = `${adapter}/raw`;
     for (const ttl of [1, 60]) {
       cases.push({
         id: `${adapter}/nest-throttler-${ttl}s`,
@@ -86,39 +89,71 @@ function httpCases(): HttpCase[] {
         raw,
       });
     }
+    cases.push({
+      id: `${adapter}/orpc`,
+      what: '@orpc/nest: @Implement(contract), zod 4, bearer oRPC middleware',
+      env: { BENCH_SERVER: 'orpc', BENCH_ADAPTER: adapter },
+      path: PLAIN_PATH,
+      raw,
+    });
+    cases.push({
+      id: `${adapter}/ts-rest`,
+      what: '@ts-rest/nest: @TsRestHandler(contract), zod 4, bearer guard',
+      env: { BENCH_SERVER: 'ts-rest', BENCH_ADAPTER: adapter },
+      path: PLAIN_PATH,
+      raw,
+    });
   }
-  for (const adapter of ['express', 'fastify'] as const) {
+  for (const adapter of ADAPTERS) {
     cases.push({
       id: `${adapter}/nest-hosted-raw`,
       what: 'raw handler on the Nest app\'s own instance (no controller): the Nest-hosted floor',
       env: { BENCH_SERVER: 'nest-hosted-raw', BENCH_ADAPTER: adapter },
       path: PLAIN_PATH,
-      raw: adapter === 'fastify' ? 'fastify/raw' : undefined,
+      raw: `${adapter}/raw`,
     });
   }
+  cases.push({ id: 'express/raw', what: 'plain Express 5 route, express.json(), same JSON work', env: { BENCH_SERVER: 'raw-express' }, path: PLAIN_PATH });
   cases.push({ id: 'fastify/raw', what: 'raw fastify route, same JSON work', env: { BENCH_SERVER: 'raw-fastify' }, path: PLAIN_PATH });
   cases.push({ id: 'node/raw', what: 'raw node:http, same JSON work', env: { BENCH_SERVER: 'raw-node' }, path: PLAIN_PATH });
   return cases.filter((c) => !ONLY || ONLY.test(c.id));
 }
 
 const headers = { 'content-type': 'application/json', authorization: `Bearer ${BENCH_TOKEN}` };
+const EXPECTED_TEXT = JSON.stringify(BENCH_EXPECTED);
 
-/** Starts the case's server, checks its answer, warms it up, measures, stops it. */
 /** A load result plus the server's CPU time per request. */
 interface CaseResult extends LoadResult {
   /** Server process CPU (user + system) per request during the measured run, µs. */
   cpuUsPerReq: number;
 }
 
+/**
+ * Checks that a server does the same work as the others: the exact answer bytes
+ * with a JSON content type, 401 without the token, 400 for an invalid body.
+ */
+async function checkAnswers(c: HttpCase, url: string): Promise<void> {
+  const post = (h: Record<string, string>, body: string) => fetch(url, { method: 'POST', headers: h, body });
+  const ok = await post(headers, BENCH_BODY);
+  const text = await ok.text();
+  const type = ok.headers.get('content-type') ?? '';
+  if (ok.status !== 200 || text !== EXPECTED_TEXT || !type.startsWith('application/json')) {
+    throw new Error(`${c.id}: expected 200 ${EXPECTED_TEXT} (application/json), got ${ok.status} ${text} (${type})`);
+  }
+  const anonymous = await post({ 'content-type': 'application/json' }, BENCH_BODY);
+  await anonymous.arrayBuffer();
+  if (anonymous.status !== 401) throw new Error(`${c.id}: expected 401 without a token, got ${anonymous.status}`);
+  const invalid = await post(headers, BENCH_INVALID_BODY);
+  await invalid.arrayBuffer();
+  if (invalid.status !== 400) throw new Error(`${c.id}: expected 400 for ${BENCH_INVALID_BODY}, got ${invalid.status}`);
+}
+
+/** Starts the case's server, checks its answers, warms it up, measures, stops it. */
 async function runHttpCase(c: HttpCase): Promise<CaseResult> {
   const server = await startServer(here('./http-server.main.js'), c.env, nodeArgsFromEnv());
   try {
     const url = `${server.url}${c.path}`;
-    const res = await fetch(url, { method: 'POST', headers, body: BENCH_BODY });
-    const body = await res.json().catch(() => undefined);
-    if (res.status !== 200 || !isDeepStrictEqual(body, BENCH_EXPECTED)) {
-      throw new Error(`${c.id}: unexpected answer ${res.status} ${JSON.stringify(body)}`);
-    }
+    await checkAnswers(c, url);
     if (WARMUP > 0) await load({ url, connections: CONNECTIONS, duration: WARMUP, headers, body: BENCH_BODY });
     const cpuBefore = await server.cpuMicros();
     const result = await load({ url, connections: CONNECTIONS, duration: DURATION, headers, body: BENCH_BODY });
@@ -132,9 +167,42 @@ async function runHttpCase(c: HttpCase): Promise<CaseResult> {
 
 const ratio = (a: number | undefined, b: number | undefined) => (a && b ? Math.round((a / b) * 100) / 100 : undefined);
 
+/** One line of the summary: djust against another server, same adapter, same run. */
+interface Comparison {
+  label: string;
+  djust: string;
+  other: string;
+  /** The issue's goal for the req/s ratio, when it sets one. */
+  target?: string;
+}
+
+/** The comparisons the issue asks for (those whose two cases ran). */
+function comparisons(ran: ReadonlySet<string>): Comparison[] {
+  const list: Comparison[] = [];
+  for (const adapter of ['fastify', 'express'] as const) {
+    const djust = `${adapter}/djust`;
+    list.push(
+      { label: `${adapter}: djust vs raw ${adapter} route`, djust, other: `${adapter}/raw`, target: adapter === 'fastify' ? '≥ 0.5' : undefined },
+      { label: `${adapter}: djust vs @orpc/nest`, djust, other: `${adapter}/orpc` },
+      { label: `${adapter}: djust vs @ts-rest/nest`, djust, other: `${adapter}/ts-rest` },
+      { label: `${adapter}: djust @RateLimit 60 s vs hand-written, ThrottlerGuard 60 s`, djust: `${adapter}/djust-ratelimit-60s`, other: `${adapter}/nest-throttler-60s`, target: '≥ 1.5' },
+      { label: `${adapter}: djust @RateLimit 1 s vs hand-written, ThrottlerGuard 1 s`, djust: `${adapter}/djust-ratelimit-1s`, other: `${adapter}/nest-throttler-1s`, target: '≥ 1.5' },
+    );
+  }
+  list.push({ label: 'fastify: djust @RateLimit 60 s vs raw fastify route', djust: 'fastify/djust-ratelimit-60s', other: 'fastify/raw', target: '≥ 0.5' });
+  return list.filter((c) => ran.has(c.djust) && ran.has(c.other));
+}
+
+/** A Markdown table. */
+function markdownTable(head: string[], rows: (string | number | undefined)[][]): string {
+  const line = (cells: (string | number | undefined)[]) => `| ${cells.map((c) => String(c ?? '')).join(' | ')} |`;
+  return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
 async function runHttp(): Promise<void> {
   const cases = httpCases();
   const samples = new Map<string, CaseResult[]>(cases.map((c) => [c.id, []]));
+  const loadAtStart = loadavg()[0];
   console.log(`HTTP: ${cases.length} cases × ${ROUNDS} round(s), autocannon -c ${CONNECTIONS}, ${WARMUP} s warm-up + ${DURATION} s each, POST ${BENCH_BODY}`);
   for (let round = 1; round <= ROUNDS; round++) {
     for (const c of cases) {
@@ -164,34 +232,35 @@ async function runHttp(): Promise<void> {
       rpsPerRound: samples.get(c.id)!.map((x) => x.rps),
       baseline: c.baseline,
       ratioToBaseline: c.baseline ? ratio(r.rps, results.get(c.baseline)?.rps) : undefined,
-      ratioToRawFastify: c.raw ? ratio(r.rps, results.get(c.raw)?.rps) : undefined,
+      raw: c.raw,
+      ratioToRaw: c.raw ? ratio(r.rps, results.get(c.raw)?.rps) : undefined,
       cpuRatioToBaseline: c.baseline ? ratio(results.get(c.baseline)?.cpuUsPerReq, r.cpuUsPerReq) : undefined,
     };
   });
-  console.table(
-    rows.map((r) => ({
-      case: r.id,
-      'req/s': r.rps,
-      'p50 ms': r.p50,
-      'p99 ms': r.p99,
-      'CPU µs/req': r.cpuUsPerReq,
-      'vs hand-written': r.ratioToBaseline ?? '',
-      'vs raw fastify': r.ratioToRawFastify ?? '',
-      'CPU vs hand-written': r.cpuRatioToBaseline ?? '',
-    })),
-  );
   const rps = (id: string) => results.get(id)?.rps;
   /** Inverse CPU per request, so that ratios read like throughput ratios (higher = cheaper). */
   const cpu = (id: string) => (results.get(id)?.cpuUsPerReq ? 1 / results.get(id)!.cpuUsPerReq : undefined);
+  /** Every ratio reads "higher is better for djust": req/s djust ÷ other, p99 and CPU/req other ÷ djust. */
+  const compared = comparisons(new Set(cases.map((c) => c.id))).map((c) => {
+    const d = results.get(c.djust)!;
+    const o = results.get(c.other)!;
+    return {
+      ...c,
+      rps: ratio(d.rps, o.rps),
+      p99: ratio(o.p99, d.p99),
+      cpu: ratio(o.cpuUsPerReq, d.cpuUsPerReq),
+      values: { djust: { rps: d.rps, p99: d.p99, cpuUsPerReq: d.cpuUsPerReq }, other: { rps: o.rps, p99: o.p99, cpuUsPerReq: o.cpuUsPerReq } },
+    };
+  });
   const summary: Record<string, number | undefined> = {};
-  for (const adapter of ['express', 'fastify']) {
+  for (const adapter of ADAPTERS) {
     summary[`${adapter}: djust @RateLimit 60s / hand-written ThrottlerGuard 60s (target >= 1.5)`] = ratio(rps(`${adapter}/djust-ratelimit-60s`), rps(`${adapter}/nest-throttler-60s`));
     summary[`${adapter}: djust @RateLimit 1s / hand-written ThrottlerGuard 1s (target >= 1.5)`] = ratio(rps(`${adapter}/djust-ratelimit-1s`), rps(`${adapter}/nest-throttler-1s`));
     summary[`${adapter}: djust @RateLimit 60s / 1s (target >= 0.95)`] = ratio(rps(`${adapter}/djust-ratelimit-60s`), rps(`${adapter}/djust-ratelimit-1s`));
     summary[`${adapter}: ThrottlerGuard 60s / 1s`] = ratio(rps(`${adapter}/nest-throttler-60s`), rps(`${adapter}/nest-throttler-1s`));
     summary[`${adapter}: djust with / without @RateLimit 60s`] = ratio(rps(`${adapter}/djust-ratelimit-60s`), rps(`${adapter}/djust`));
   }
-  for (const adapter of ['express', 'fastify']) {
+  for (const adapter of ADAPTERS) {
     summary[`${adapter}: CPU/req hand-written 60s / djust @RateLimit 60s`] = ratio(cpu(`${adapter}/djust-ratelimit-60s`), cpu(`${adapter}/nest-throttler-60s`));
     summary[`${adapter}: CPU/req hand-written 1s / djust @RateLimit 1s`] = ratio(cpu(`${adapter}/djust-ratelimit-1s`), cpu(`${adapter}/nest-throttler-1s`));
     summary[`${adapter}: CPU/req djust @RateLimit 1s / 60s`] = ratio(cpu(`${adapter}/djust-ratelimit-60s`), cpu(`${adapter}/djust-ratelimit-1s`));
@@ -199,24 +268,68 @@ async function runHttp(): Promise<void> {
   summary['fastify: CPU/req raw fastify / djust @RateLimit 60s'] = ratio(cpu('fastify/djust-ratelimit-60s'), cpu('fastify/raw'));
   summary['fastify: CPU/req raw fastify / djust (no limit)'] = ratio(cpu('fastify/djust'), cpu('fastify/raw'));
   summary['fastify: Nest-hosted raw route / raw fastify'] = ratio(rps('fastify/nest-hosted-raw'), rps('fastify/raw'));
+  summary['express: Nest-hosted raw route / raw express'] = ratio(rps('express/nest-hosted-raw'), rps('express/raw'));
   summary['fastify: djust (no limit) / Nest-hosted raw route'] = ratio(rps('fastify/djust'), rps('fastify/nest-hosted-raw'));
   summary['express: djust (no limit) / Nest-hosted raw route'] = ratio(rps('express/djust'), rps('express/nest-hosted-raw'));
   summary['fastify: djust (no limit) / raw fastify (target >= 0.5)'] = ratio(rps('fastify/djust'), rps('fastify/raw'));
   summary['fastify: djust @RateLimit 60s / raw fastify (target >= 0.5)'] = ratio(rps('fastify/djust-ratelimit-60s'), rps('fastify/raw'));
   const defined = Object.fromEntries(Object.entries(summary).filter(([, v]) => v !== undefined));
-  console.log('Ratios (req/s, same run):');
+
+  const caseHead = ['case', 'req/s', 'p50 ms', 'p99 ms', 'CPU µs/req'];
+  const caseRows = rows.map((r) => [r.id, r.rps, r.p50, r.p99, r.cpuUsPerReq]);
+  const comparisonHead = ['comparison', 'req/s djust÷other', 'p99 other÷djust', 'CPU/req other÷djust', 'req/s target'];
+  /** `ratio (djust vs other)`. */
+  const cell = (r: number | undefined, djust: number, other: number) => `${r ?? '–'} (${djust} vs ${other})`;
+  const comparisonRows = compared.map(({ label, rps: r, p99, cpu: c, target, values: { djust: d, other: o } }) => [
+    label,
+    cell(r, d.rps, o.rps),
+    cell(p99, d.p99, o.p99),
+    cell(c, d.cpuUsPerReq, o.cpuUsPerReq),
+    target,
+  ]);
+  const tableOf = (head: string[], body: (string | number | undefined)[][]) => body.map((cells) => Object.fromEntries(head.map((h, i) => [h, cells[i] ?? ''])));
+  console.log('\nEvery case (median round):');
+  console.table(tableOf(caseHead, caseRows));
+  if (compared.length) {
+    console.log('djust vs the others, same adapter, same run; ratio (djust vs other), every ratio > 1: djust is better:');
+    console.table(tableOf(comparisonHead, comparisonRows));
+  }
+  console.log('All ratios (req/s unless CPU/req), same run:');
   for (const [k, v] of Object.entries(defined)) console.log(`  ${k}: ${v}`);
+
+  const date = new Date().toISOString();
+  const cpuModel = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`;
   const file = writeResult('http', {
     bench: 'http',
-    date: new Date().toISOString(),
+    date,
     node: process.version,
-    cpu: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`,
+    cpu: cpuModel,
+    loadAverageAtStart: loadAtStart,
     load: { tool: 'autocannon', rounds: ROUNDS, connections: CONNECTIONS, warmupSeconds: WARMUP, durationSeconds: DURATION, method: 'POST', body: BENCH_BODY },
     serverNodeArgs: nodeArgsFromEnv(),
     results: rows,
+    comparisons: compared,
     summary: defined,
   });
   console.log(`wrote ${file}`);
+  const markdown = [
+    '# HTTP benchmark: the seed\'s `update_status`',
+    '',
+    `${date}, Node ${process.version}, ${cpuModel}, 1-min load average ${loadAtStart.toFixed(2)} at start. ` +
+      `autocannon -c ${CONNECTIONS}, POST, ${WARMUP} s warm-up + ${DURATION} s measured per case, ${ROUNDS} round(s) (median kept). ` +
+      'CPU µs/req: user + system time of the server process during the measured run, per request.',
+    '',
+    markdownTable(caseHead, caseRows),
+    '',
+    ...(compared.length
+      ? ['## djust vs the others', '', 'Same adapter, same run. Each cell: ratio (djust vs other). Every ratio > 1 means djust is better: req/s djust ÷ other, p99 (ms) and CPU µs/req other ÷ djust.', '', markdownTable(comparisonHead, comparisonRows), '']
+      : []),
+    '## All ratios',
+    '',
+    ...Object.entries(defined).map(([k, v]) => `- ${k}: ${v}`),
+    '',
+  ].join('\n');
+  console.log(`wrote ${writeResultFile('summary.md', markdown)}`);
 }
 
 /** Runs a sibling bench script when it has been built; reports a missing one. */
@@ -236,4 +349,5 @@ if (SUITES.has('limiter')) await runSibling('rate limiter, ttl 1 s vs 60 s', './
 if (SUITES.has('diff')) await runSibling('assigns diff, 10,000-row view', './diff.bench.js');
 if (SUITES.has('startup')) await runSibling('startup with 500 views', './startup.bench.js');
 if (SUITES.has('ws')) await runSibling('WebSocket events', './ws.bench.js');
+if (SUITES.has('validation')) await runSibling('DtoValidator.validate, 1 vs 1,000 DTO classes', './validation.bench.js');
 if (SUITES.has('openapi')) await runSibling('OpenAPI generation, 1,000 handlers', './openapi.bench.js');

@@ -30,7 +30,10 @@ export const BENCH_TOKEN = 'token-bench';
 /** The request body the load generator sends. */
 export const BENCH_BODY = JSON.stringify({ order_id: 42, status: 'shipped' });
 
-/** The expected response body. */
+/** A body every server must refuse with 400: a non-integer id, a 51-char status. */
+export const BENCH_INVALID_BODY = JSON.stringify({ order_id: 4.5, status: 'x'.repeat(51) });
+
+/** The expected response body (its JSON text is what every server must send, byte for byte). */
 export const BENCH_EXPECTED = { result: { order_id: 42, status: 'shipped' }, assigns: {} };
 
 /** `Authorization: Bearer <token>` → user, or `null`. */

@@ -1,9 +1,10 @@
 /**
- * The same JSON work without Nest: a raw fastify route and a raw node:http
- * handler. Parse the JSON body, check the bearer token, validate the two fields
- * by hand, store, answer the envelope.
+ * The same JSON work without Nest: a raw fastify route, a plain Express 5 route
+ * and a raw node:http handler. Parse the JSON body, check the bearer token,
+ * validate the two fields by hand, store, answer the envelope.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import express from 'express';
 import Fastify from 'fastify';
 import { OrderRepository, userFromAuthorization } from './bench-domain.js';
 
@@ -55,6 +56,21 @@ export async function startRawFastify(): Promise<RawServer> {
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   return { port: typeof address === 'object' && address ? address.port : 0, close: () => app.close() };
+}
+
+/** `POST /djust/api/order/update_status` on a plain Express 5 app: `express.json()`, then the handler. */
+export async function startRawExpress(): Promise<RawServer> {
+  const app = express();
+  app.use(express.json());
+  app.post(RAW_PATH, expressRawHandler());
+  const server = await new Promise<Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const address = server.address();
+  return {
+    port: typeof address === 'object' && address ? address.port : 0,
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
 }
 
 /** The same on node:http. */
