@@ -52,6 +52,8 @@ interface HttpCase {
   baseline?: string;
   /** Id of the raw route on the same adapter this one is compared with. */
   raw?: string;
+  /** An MCP `tools/call` of the same handler instead of the HTTP API call. */
+  mcp?: true;
 }
 
 const DJUST_PATH = (slug: string) => `/djust/api/${slug}/update_status/`;
@@ -90,6 +92,14 @@ function httpCases(): HttpCase[] {
       });
     }
     cases.push({
+      id: `${adapter}/djust-mcp`,
+      what: 'djust MCP endpoint, tools/call order.update_status (same handler, no @RateLimit)',
+      env: { BENCH_SERVER: 'djust', BENCH_ADAPTER: adapter },
+      path: '/djust/mcp',
+      raw,
+      mcp: true,
+    });
+    cases.push({
       id: `${adapter}/orpc`,
       what: '@orpc/nest: @Implement(contract), zod 4, bearer oRPC middleware',
       env: { BENCH_SERVER: 'orpc', BENCH_ADAPTER: adapter },
@@ -122,6 +132,32 @@ function httpCases(): HttpCase[] {
 const headers = { 'content-type': 'application/json', authorization: `Bearer ${BENCH_TOKEN}` };
 const EXPECTED_TEXT = JSON.stringify(BENCH_EXPECTED);
 
+/** The same call as an MCP `tools/call` (JSON-RPC over the Streamable HTTP transport, plain JSON answers). */
+const mcpBody = (args: string): string => `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"order.update_status","arguments":${args}}}`;
+const MCP_HEADERS = { ...headers, accept: 'application/json, text/event-stream' };
+
+/** What a case sends: the HTTP API's body and headers, or their MCP equivalent. */
+function request(c: HttpCase): { headers: Record<string, string>; body: string } {
+  return c.mcp ? { headers: MCP_HEADERS, body: mcpBody(BENCH_BODY) } : { headers, body: BENCH_BODY };
+}
+
+/** The MCP answer must carry exactly the HTTP API's envelope as `structuredContent`; a refused call, `isError` with its status. */
+async function checkMcpAnswers(c: HttpCase, url: string): Promise<void> {
+  const post = (h: Record<string, string>, body: string) => fetch(url, { method: 'POST', headers: h, body });
+  const ok = await post(MCP_HEADERS, mcpBody(BENCH_BODY));
+  const answer = (await ok.json()) as { result?: { structuredContent?: unknown; isError?: boolean } };
+  if (ok.status !== 200 || JSON.stringify(answer.result?.structuredContent) !== EXPECTED_TEXT) {
+    throw new Error(`${c.id}: expected structuredContent ${EXPECTED_TEXT}, got ${ok.status} ${JSON.stringify(answer)}`);
+  }
+  const anonymous = await post({ ...MCP_HEADERS, authorization: '' }, mcpBody(BENCH_BODY));
+  await anonymous.arrayBuffer();
+  if (anonymous.status !== 401) throw new Error(`${c.id}: expected 401 without a token, got ${anonymous.status}`);
+  const invalid = (await (await post(MCP_HEADERS, mcpBody(BENCH_INVALID_BODY))).json()) as { result?: { isError?: boolean; structuredContent?: { status?: number } } };
+  if (invalid.result?.isError !== true || invalid.result.structuredContent?.status !== 400) {
+    throw new Error(`${c.id}: expected a 400 tool error for ${BENCH_INVALID_BODY}, got ${JSON.stringify(invalid)}`);
+  }
+}
+
 /** A load result plus the server's CPU time per request. */
 interface CaseResult extends LoadResult {
   /** Server process CPU (user + system) per request during the measured run, µs. */
@@ -153,10 +189,11 @@ async function runHttpCase(c: HttpCase): Promise<CaseResult> {
   const server = await startServer(here('./http-server.main.js'), c.env, nodeArgsFromEnv());
   try {
     const url = `${server.url}${c.path}`;
-    await checkAnswers(c, url);
-    if (WARMUP > 0) await load({ url, connections: CONNECTIONS, duration: WARMUP, headers, body: BENCH_BODY });
+    await (c.mcp ? checkMcpAnswers(c, url) : checkAnswers(c, url));
+    const sent = request(c);
+    if (WARMUP > 0) await load({ url, connections: CONNECTIONS, duration: WARMUP, ...sent });
     const cpuBefore = await server.cpuMicros();
-    const result = await load({ url, connections: CONNECTIONS, duration: DURATION, headers, body: BENCH_BODY });
+    const result = await load({ url, connections: CONNECTIONS, duration: DURATION, ...sent });
     const cpuUsPerReq = Math.round(((await server.cpuMicros()) - cpuBefore) / Math.max(1, result.requests));
     if (result.failures > 0) throw new Error(`${c.id}: ${result.failures} failed requests ${JSON.stringify(result.statusCodes)}`);
     return { ...result, cpuUsPerReq };
@@ -190,6 +227,9 @@ function comparisons(ran: ReadonlySet<string>): Comparison[] {
     );
   }
   list.push({ label: 'fastify: djust @RateLimit 60 s vs raw fastify route', djust: 'fastify/djust-ratelimit-60s', other: 'fastify/raw', target: '≥ 0.5' });
+  for (const adapter of ['fastify', 'express'] as const) {
+    list.push({ label: `${adapter}: MCP tools/call vs the HTTP API, same handler`, djust: `${adapter}/djust-mcp`, other: `${adapter}/djust`, target: '≥ 0.8' });
+  }
   return list.filter((c) => ran.has(c.djust) && ran.has(c.other));
 }
 

@@ -26,7 +26,8 @@ export class BenchOrderView extends LiveViewBase {
     super();
   }
 
-  @EventHandler({ exposeApi: true })
+  /** Also the MCP tool `order.update_status` (the `<adapter>/djust-mcp` cases). */
+  @EventHandler({ exposeApi: true, exposeMcp: true })
   update_status({ order_id, status }: UpdateStatusDto) {
     this.orders.setStatus(order_id, status);
     return { order_id, status };
