@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { ThrottlerStorageRecord } from './throttler-storage-record.type.js';
+import { packageRequire } from '../package-require.js';
 
 /**
  * The few commands {@link RedisThrottlerStorage} needs. An ioredis `Redis` or
@@ -118,7 +119,8 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
   static async fromUrl(url: string, options: RedisThrottlerStorageUrlOptions = {}): Promise<RedisThrottlerStorage> {
     let Redis: typeof import('ioredis').Redis;
     try {
-      ({ Redis } = await import('ioredis'));
+      // require, not import(): ioredis is CommonJS, and Jest's CommonJS runtime has no import().
+      ({ Redis } = packageRequire('ioredis') as typeof import('ioredis'));
     } catch (err) {
       throw new Error('nestjs-djust: RedisThrottlerStorage.fromUrl() needs the optional peer dependency "ioredis" (npm install ioredis)', { cause: err });
     }
