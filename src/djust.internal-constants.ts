@@ -6,8 +6,15 @@
 /** The options exactly as given to `forRoot` / returned by `forRootAsync`'s factory. */
 export { MODULE_OPTIONS_TOKEN as DJUST_MODULE_OPTIONS } from './djust.module-definition.js';
 
-/** The options with every default merged (`ResolvedDjustOptions`), computed once. */
-export const DJUST_RESOLVED_OPTIONS = Symbol('DJUST_RESOLVED_OPTIONS');
+/**
+ * The options with every default merged (`ResolvedDjustOptions`), computed once.
+ * `Symbol.for`: the same token in the CommonJS and the ES module build, so the
+ * `nestjs-djust audit` bin (ES module) can read an app built on either.
+ */
+export const DJUST_RESOLVED_OPTIONS = Symbol.for('nestjs-djust:resolved-options');
+
+/** The `ViewRegistry`, under a token both builds share (see {@link DJUST_RESOLVED_OPTIONS}); for the audit bin. */
+export const DJUST_VIEW_REGISTRY = Symbol.for('nestjs-djust:view-registry');
 
 /** The permission check (`HasPermissionFn`) that the core and `DjustPermissionGuard` use. */
 export const DJUST_HAS_PERMISSION = Symbol('DJUST_HAS_PERMISSION');

@@ -10,7 +10,7 @@ import { resolveOptions, type ResolvedDjustOptions } from './core/resolved-optio
 import { ViewRunner } from './core/view-runner.js';
 import { ViewExplorer } from './discovery/view-explorer.service.js';
 import { ViewRegistry } from './discovery/view-registry.js';
-import { DJUST_HAS_PERMISSION, DJUST_MODULE_OPTIONS, DJUST_RESOLVED_OPTIONS } from './djust.internal-constants.js';
+import { DJUST_HAS_PERMISSION, DJUST_MODULE_OPTIONS, DJUST_RESOLVED_OPTIONS, DJUST_VIEW_REGISTRY } from './djust.internal-constants.js';
 import { DjustConfigurableModule, type DJUST_ASYNC_OPTIONS_TYPE } from './djust.module-definition.js';
 import { DjustConfigurationError } from './errors/djust-configuration.error.js';
 import type { DjustAuthClass } from './interfaces/djust-auth.interface.js';
@@ -84,6 +84,7 @@ function withCore(definition: DynamicModule, staticPrefix: string | undefined): 
       inject: [DJUST_MODULE_OPTIONS],
     },
     ViewRegistry,
+    { provide: DJUST_VIEW_REGISTRY, useExisting: ViewRegistry },
     ViewExplorer,
     { provide: DtoValidator, useFactory: () => new DtoValidator() },
     {
@@ -119,7 +120,7 @@ function withCore(definition: DynamicModule, staticPrefix: string | undefined): 
     global: true,
     imports: [...(definition.imports ?? []), DiscoveryModule],
     providers: [...(definition.providers ?? []), ...providers],
-    exports: [DjustDispatcher, DjustOpenApiService, ViewRegistry, DJUST_RESOLVED_OPTIONS, DJUST_HAS_PERMISSION],
+    exports: [DjustDispatcher, DjustOpenApiService, ViewRegistry, DJUST_VIEW_REGISTRY, DJUST_RESOLVED_OPTIONS, DJUST_HAS_PERMISSION],
   };
 }
 

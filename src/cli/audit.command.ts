@@ -1,8 +1,8 @@
 import { NestFactory } from '@nestjs/core';
 import { auditExposure, formatExposureReport, type ExposureReport } from '../audit/exposure-audit.js';
 import type { ResolvedDjustOptions } from '../core/resolved-options.js';
-import { DJUST_RESOLVED_OPTIONS } from '../djust.internal-constants.js';
-import { ViewRegistry } from '../discovery/view-registry.js';
+import { DJUST_RESOLVED_OPTIONS, DJUST_VIEW_REGISTRY } from '../djust.internal-constants.js';
+import type { ViewRegistryLike } from '../openapi/openapi.service.js';
 import { loadAppModule } from './load-app-module.js';
 
 /** Where the CLI writes. */
@@ -34,11 +34,13 @@ export async function auditCommand(options: AuditCommandOptions, io: CliIo): Pro
   const app = await NestFactory.createApplicationContext(module, { logger: ['error'], abortOnError: false });
   let report: ExposureReport;
   try {
-    let registry: ViewRegistry;
+    // Looked up by a Symbol.for token, not by the ViewRegistry class: this bin is the ES module
+    // build, and a CommonJS app's DjustModule comes from the CommonJS build (another class).
+    let registry: ViewRegistryLike;
     try {
-      registry = app.get(ViewRegistry, { strict: false });
+      registry = app.get<ViewRegistryLike>(DJUST_VIEW_REGISTRY, { strict: false });
     } catch {
-      throw new Error(`${name} does not import DjustModule (from this copy of nestjs-djust): no view registry found.`);
+      throw new Error(`${name} does not import DjustModule: no view registry found.`);
     }
     const resolved = app.get<ResolvedDjustOptions>(DJUST_RESOLVED_OPTIONS, { strict: false });
     report = auditExposure(registry, { prefix: resolved.prefix });

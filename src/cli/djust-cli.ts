@@ -9,9 +9,11 @@
 import 'reflect-metadata';
 import { runCli } from './run-cli.js';
 
-const code = await runCli(process.argv.slice(2), {
+// No top-level await: this file is also compiled into the CommonJS build (the bin runs the ES module one).
+void runCli(process.argv.slice(2), {
   out: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(text),
+}).then((code) => {
+  // Exit explicitly once the output is flushed: an app module may leave handles open (pools, timers).
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
 });
-// Exit explicitly once the output is flushed: an app module may leave handles open (pools, timers).
-process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));

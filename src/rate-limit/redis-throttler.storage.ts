@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DjustThrottlerStorage, ThrottlerStorageRecord } from './throttler-storage.interface.js';
+import { packageRequire } from '../common/package-require.js';
 
 /**
  * The few commands {@link RedisThrottlerStorage} needs. An ioredis `Redis` or
@@ -117,7 +118,8 @@ export class RedisThrottlerStorage implements DjustThrottlerStorage {
   static async fromUrl(url: string, options: RedisThrottlerStorageUrlOptions = {}): Promise<RedisThrottlerStorage> {
     let Redis: typeof import('ioredis').Redis;
     try {
-      ({ Redis } = await import('ioredis'));
+      // require, not import(): ioredis is CommonJS, and Jest's CommonJS runtime has no import().
+      ({ Redis } = packageRequire('ioredis') as typeof import('ioredis'));
     } catch (err) {
       throw new Error('nestjs-djust: RedisThrottlerStorage.fromUrl() needs the optional peer dependency "ioredis" (npm install ioredis)', { cause: err });
     }

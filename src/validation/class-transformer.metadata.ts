@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { packageRequire } from '../common/package-require.js';
 
 /** What `@Type(() => X, options)` from class-transformer recorded for one property. */
 export interface TransformerTypeMetadata {
@@ -32,8 +32,7 @@ let storage: TransformerStorage | null | undefined;
 function transformerStorage(): TransformerStorage | null {
   if (storage === undefined) {
     try {
-      const require = createRequire(import.meta.url);
-      storage = (require('class-transformer/cjs/storage.js') as { defaultMetadataStorage: TransformerStorage }).defaultMetadataStorage;
+      storage = (packageRequire('class-transformer/cjs/storage.js') as { defaultMetadataStorage: TransformerStorage }).defaultMetadataStorage;
     } catch {
       storage = null;
     }

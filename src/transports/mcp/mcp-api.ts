@@ -70,7 +70,7 @@ export class McpApi {
   }
 
   private async serve(raw: IncomingMessage, res: ServerResponse, body: unknown, request: McpRequest): Promise<void> {
-    const sdk = await loadMcpSdk();
+    const sdk = loadMcpSdk();
     res.setHeader('x-request-id', request.requestId);
     const { name, version } = this.options.mcp || { name: this.options.openapi.title, version: this.options.openapi.version };
     const server = new sdk.Server({ name, version }, { capabilities: { tools: {} }, jsonSchemaValidator: sdk.validator });

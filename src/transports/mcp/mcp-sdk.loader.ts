@@ -1,4 +1,5 @@
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { packageRequire } from '../../common/package-require.js';
 import type { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { CallToolRequest, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
@@ -31,34 +32,38 @@ function methodOnly(schema: typeof import('@modelcontextprotocol/sdk/types.js').
   return schema.pick({ method: true }).passthrough();
 }
 
-let loading: Promise<McpSdk> | undefined;
+let loaded: McpSdk | undefined;
 
 /**
  * Loads `@modelcontextprotocol/sdk` (an optional peer dependency) on first
- * use, once; only an app with an `exposeMcp` handler needs it. A missing
- * package fails with a message that says what to install.
+ * use, once; only an app with an `exposeMcp` handler needs it. It is loaded
+ * with `require` (the SDK ships CommonJS too), which works in both builds of
+ * this package and under Jest's CommonJS runtime, where `import()` does not.
+ * A missing package fails with a message that says what to install.
  */
-export function loadMcpSdk(): Promise<McpSdk> {
-  loading ??= Promise.all([
-    import('@modelcontextprotocol/sdk/server/index.js'),
-    import('@modelcontextprotocol/sdk/server/streamableHttp.js'),
-    import('@modelcontextprotocol/sdk/types.js'),
-    import('@modelcontextprotocol/sdk/validation/ajv'),
-  ]).then(
-    ([server, http, types, ajv]) => ({
-      Server: server.Server,
-      StreamableHTTPServerTransport: http.StreamableHTTPServerTransport,
-      ListToolsRequestSchema: types.ListToolsRequestSchema,
-      CallToolMethodSchema: methodOnly(types.CallToolRequestSchema),
-      validator: new ajv.AjvJsonSchemaValidator(),
-    }),
-    (err: unknown) => {
-      loading = undefined;
-      throw new Error(
-        'nestjs-djust: handlers with exposeMcp need the optional peer dependency @modelcontextprotocol/sdk (npm install @modelcontextprotocol/sdk).',
-        { cause: err },
-      );
-    },
-  );
-  return loading;
+export function loadMcpSdk(): McpSdk {
+  if (loaded) return loaded;
+  let modules: [typeof import('@modelcontextprotocol/sdk/server/index.js'), typeof import('@modelcontextprotocol/sdk/server/streamableHttp.js'), typeof import('@modelcontextprotocol/sdk/types.js'), typeof import('@modelcontextprotocol/sdk/validation/ajv')];
+  try {
+    modules = [
+      packageRequire('@modelcontextprotocol/sdk/server/index.js'),
+      packageRequire('@modelcontextprotocol/sdk/server/streamableHttp.js'),
+      packageRequire('@modelcontextprotocol/sdk/types.js'),
+      packageRequire('@modelcontextprotocol/sdk/validation/ajv'),
+    ];
+  } catch (err) {
+    throw new Error(
+      'nestjs-djust: handlers with exposeMcp need the optional peer dependency @modelcontextprotocol/sdk (npm install @modelcontextprotocol/sdk).',
+      { cause: err },
+    );
+  }
+  const [server, http, types, ajv] = modules;
+  loaded = {
+    Server: server.Server,
+    StreamableHTTPServerTransport: http.StreamableHTTPServerTransport,
+    ListToolsRequestSchema: types.ListToolsRequestSchema,
+    CallToolMethodSchema: methodOnly(types.CallToolRequestSchema),
+    validator: new ajv.AjvJsonSchemaValidator(),
+  };
+  return loaded;
 }
