@@ -58,8 +58,8 @@ export async function createSampleApp(options: SampleAppOptions = {}): Promise<N
   const clientDir = djustClientDir();
   if (clientDir) app.useStaticAssets(clientDir, { prefix: SAMPLE_PATHS.client });
 
-  // Swagger UI: the app's own routes plus every exposeApi handler, as OpenAPI 3.1.
-  // A factory: the djust operations are known once the app has initialised.
+  // Swagger UI: the app's own routes plus every exposeApi handler, as OpenAPI 3.1,
+  // in Nest's usual order (before app.listen(), no app.init() needed).
   const config = new DocumentBuilder()
     .setTitle('nestjs-djust sample')
     .setDescription(
@@ -69,7 +69,7 @@ export async function createSampleApp(options: SampleAppOptions = {}): Promise<N
     .setVersion('1.0.0')
     .setOpenAPIVersion('3.1.0')
     .build();
-  SwaggerModule.setup(SAMPLE_PATHS.swaggerUi.slice(1), app, () => withDjust(app, SwaggerModule.createDocument(app, config)), {
+  SwaggerModule.setup(SAMPLE_PATHS.swaggerUi.slice(1), app, withDjust(app, SwaggerModule.createDocument(app, config)), {
     jsonDocumentUrl: SAMPLE_PATHS.swaggerJson.slice(1),
     swaggerOptions: { persistAuthorization: true },
   });
