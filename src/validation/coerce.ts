@@ -1,10 +1,14 @@
 import type { DtoPlan, PropertyPlan } from './dto-plan.js';
 
+/** A decimal literal, as `@IsNumber` accepts it: `"2.5"`, `".5"`, `"-1e3"`. */
 const NUMBER_RE = /^-?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+/** An integer literal, as `@IsInt` accepts it: `"42"`, `"-7"` (not `"3e0"`, `"3.0"` or `"0x10"`). */
+const INTEGER_RE = /^-?\d+$/;
 
 /** `"42"` → 42 for numeric properties; anything else unchanged (validation then rejects it). */
 function coerceScalar(value: unknown, kind: PropertyPlan['coerce']): unknown {
   if (typeof value !== 'string') return value;
+  if (kind === 'integer') return INTEGER_RE.test(value) ? Number(value) : value;
   if (kind === 'number') return NUMBER_RE.test(value) ? Number(value) : value;
   if (kind === 'boolean') {
     if (value === 'true' || value === '1') return true;
