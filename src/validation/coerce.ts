@@ -26,14 +26,18 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 /**
  * Picks the DTO's declared properties out of `input` (own keys only: unknown
  * keys are dropped) and coerces string input where the DTO declares a number,
- * an integer or a boolean. Nested DTOs are picked and coerced recursively.
- * Returns a fresh plain object; `input` is not modified.
+ * an integer or a boolean. `null` in an `@IsOptional()` property means
+ * "absent", as class-validator's `@IsOptional()` itself reads it: the key is
+ * dropped, so the handler sees the DTO's default (or `undefined`), never
+ * `null`. Nested DTOs are picked and coerced recursively. Returns a fresh
+ * plain object; `input` is not modified.
  */
 export function pickAndCoerce(plan: DtoPlan, input: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const p of plan.properties) {
     if (!Object.prototype.hasOwnProperty.call(input, p.name)) continue;
     let value = input[p.name];
+    if (value === null && p.optional) continue;
     if (p.coerce) {
       value = p.each && Array.isArray(value) ? value.map((v) => coerceScalar(v, p.coerce)) : coerceScalar(value, p.coerce);
     }

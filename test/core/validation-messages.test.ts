@@ -11,7 +11,7 @@ import { TestTokenAuth, bearer } from '../support/token-auth.js';
 // Validation messages and coercion, the same over HTTP and WS (both share
 // src/validation): required means "not @IsOptional()" (nested DTOs and null
 // included), a wrong type reports the type alone, @IsInt takes integer
-// literals only.
+// literals only, and null in an optional field is the field left out.
 
 class AddressDto {
   @IsString() city!: string;
@@ -76,6 +76,9 @@ const CASES: Case[] = [
   { name: '"3.0" is not an integer literal', handler: 'rate', params: { stars: '3.0' }, expect: invalid({ stars: ['stars must be an integer number'] }) },
   { name: '"-7" is an integer literal (then out of bounds)', handler: 'rate', params: { stars: '-7' }, expect: invalid({ stars: ['stars must not be less than 1'] }) },
   { name: '@IsNumber accepts decimal and exponent strings', handler: 'rate', params: { stars: 2, weight: '2.5e1' }, expect: ok({ stars: 2, weight: 25, note: 'none' }) },
+  // Item 6: null in an optional field is the field left out (its default, or absent).
+  { name: 'null in optional fields: the default, or absent', handler: 'rate', params: { stars: 2, weight: null, note: null }, expect: ok({ stars: 2, weight: 'absent', note: 'none' }) },
+  { name: 'null for an optional nested DTO: absent', handler: 'ship', params: { address: { city: 'Lyon' }, billing: null }, expect: ok({ city: 'Lyon', billing: 'absent' }) },
 ];
 
 /** An answer reduced to what the cases compare. */
