@@ -16,6 +16,8 @@ import { SampleModule, type SampleModuleOptions } from './sample.module.js';
 export interface SampleAppOptions extends SampleModuleOptions {
   /** Signs the session cookie. Default: random per start (sessions end on restart). */
   sessionSecret?: string;
+  /** Where sessions are kept. Default: express-session's `MemoryStore` (one process, lost on restart). */
+  sessionStore?: session.Store;
   /** Nest's logger: `false` for silence, or the levels to print. Default: Nest's default. */
   logger?: false | LogLevel[];
 }
@@ -45,6 +47,7 @@ export async function createSampleApp(options: SampleAppOptions = {}): Promise<N
   const pp = app.get<passport.Authenticator>(SamplePassport);
   const sessionMiddleware = session({
     secret: options.sessionSecret ?? randomBytes(32).toString('base64url'),
+    store: options.sessionStore,
     resave: false,
     saveUninitialized: false,
     cookie: { httpOnly: true, sameSite: 'lax' },

@@ -58,7 +58,9 @@ export function bindExpress(app: any, api: HttpApi, logger: Logger): void {
     send(res, await api.call(view(req), slug, handler, decoded.body, decoded.error));
   };
 
-  app.get(`${base}/csrf`, (req: Req, res: Res) => send(res, api.csrf(view(req))));
+  app.get(`${base}/csrf`, (req: Req, res: Res) => {
+    api.csrf(view(req)).then((a) => send(res, a), (e: unknown) => fail(req, res, e));
+  });
   app.get(`${base}/openapi.json`, (req: Req, res: Res) => {
     api.openapi(view(req)).then((a) => send(res, a), (e: unknown) => fail(req, res, e));
   });

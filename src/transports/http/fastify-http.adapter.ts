@@ -52,7 +52,7 @@ export function bindFastify(instance: any, api: HttpApi, logger: Logger): void {
         return send(reply, await api.call(view(req), req.params.view, req.params.handler, decoded.body, decoded.error));
       };
       for (const url of ['/:view/:handler', '/:view/:handler/']) child.post(url, post);
-      child.get('/csrf', async (req: any, reply: any) => send(reply, api.csrf(view(req))));
+      child.get('/csrf', async (req: any, reply: any) => send(reply, await api.csrf(view(req))));
       child.get('/openapi.json', async (req: any, reply: any) => send(reply, await api.openapi(view(req))));
     },
     { prefix: base },
