@@ -12,7 +12,7 @@ import { OrderRepository } from './order.repository.js';
  * `Authorization: Bearer <token>`.
  */
 @LiveView({ authClasses: [TokenAuth], csrfExempt: true })
-export class FulfillmentView extends LiveViewBase {
+export class FulfillmentView extends LiveViewBase<SampleUser> {
   constructor(private readonly repo: OrderRepository) {
     super();
   }
@@ -23,7 +23,7 @@ export class FulfillmentView extends LiveViewBase {
    */
   @EventHandler({ exposeApi: true, summary: 'Check the token', description: 'Answers who the caller is. No permission, no rate limit.' })
   ping() {
-    return { pong: true, caller: (this.user as SampleUser).username };
+    return { pong: true, caller: this.user.username };
   }
 
   @EventHandler({ exposeApi: true, description: 'The orders, optionally only those with one status.' })
