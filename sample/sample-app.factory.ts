@@ -16,6 +16,8 @@ import { SampleModule, type SampleModuleOptions } from './sample.module.js';
 export interface SampleAppOptions extends SampleModuleOptions {
   /** Signs the session cookie. Default: random per start (sessions end on restart). */
   sessionSecret?: string;
+  /** Where sessions are kept. Default: express-session's `MemoryStore` (one process, lost on restart). */
+  sessionStore?: session.Store;
   /** Nest's logger: `false` for silence, or the levels to print. Default: Nest's default. */
   logger?: false | LogLevel[];
 }
@@ -45,6 +47,7 @@ export async function createSampleApp(options: SampleAppOptions = {}): Promise<N
   const pp = app.get<passport.Authenticator>(SamplePassport);
   const sessionMiddleware = session({
     secret: options.sessionSecret ?? randomBytes(32).toString('base64url'),
+    store: options.sessionStore,
     resave: false,
     saveUninitialized: false,
     cookie: { httpOnly: true, sameSite: 'lax' },
@@ -58,8 +61,8 @@ export async function createSampleApp(options: SampleAppOptions = {}): Promise<N
   const clientDir = djustClientDir();
   if (clientDir) app.useStaticAssets(clientDir, { prefix: SAMPLE_PATHS.client });
 
-  // Swagger UI: the app's own routes plus every exposeApi handler, as OpenAPI 3.1.
-  // A factory: the djust operations are known once the app has initialised.
+  // Swagger UI: the app's own routes plus every exposeApi handler, as OpenAPI 3.1,
+  // in Nest's usual order (before app.listen(), no app.init() needed).
   const config = new DocumentBuilder()
     .setTitle('nestjs-djust sample')
     .setDescription(
@@ -69,7 +72,7 @@ export async function createSampleApp(options: SampleAppOptions = {}): Promise<N
     .setVersion('1.0.0')
     .setOpenAPIVersion('3.1.0')
     .build();
-  SwaggerModule.setup(SAMPLE_PATHS.swaggerUi.slice(1), app, () => withDjust(app, SwaggerModule.createDocument(app, config)), {
+  SwaggerModule.setup(SAMPLE_PATHS.swaggerUi.slice(1), app, withDjust(app, SwaggerModule.createDocument(app, config)), {
     jsonDocumentUrl: SAMPLE_PATHS.swaggerJson.slice(1),
     swaggerOptions: { persistAuthorization: true },
   });

@@ -13,7 +13,7 @@ import { OrderRepository } from './order.repository.js';
  * tools (`fulfillment.list_orders`, `fulfillment.ship`) at `POST /djust/mcp`.
  */
 @LiveView({ authClasses: [TokenAuth], csrfExempt: true })
-export class FulfillmentView extends LiveViewBase {
+export class FulfillmentView extends LiveViewBase<SampleUser> {
   constructor(private readonly repo: OrderRepository) {
     super();
   }
@@ -24,7 +24,7 @@ export class FulfillmentView extends LiveViewBase {
    */
   @EventHandler({ exposeApi: true, summary: 'Check the token', description: 'Answers who the caller is. No permission, no rate limit.' })
   ping() {
-    return { pong: true, caller: (this.user as SampleUser).username };
+    return { pong: true, caller: this.user.username };
   }
 
   @EventHandler({ exposeApi: true, exposeMcp: true, title: 'List orders', description: 'The orders, optionally only those with one status.' })

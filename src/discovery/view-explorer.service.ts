@@ -24,12 +24,34 @@ const NOT_A_DTO = new Set<unknown>([Object, String, Number, Boolean, Symbol, Big
 /** Method names a view uses for its lifecycle: never handlers. */
 const RESERVED = new Set(['mount', 'apiMount', 'unmount', 'constructor']);
 
+/** A provider class found by the scan, with its `@LiveView` options (none: not a view). */
+interface Candidate {
+  readonly metatype: Type;
+  readonly options: LiveViewOptions | undefined;
+  readonly instance: unknown;
+}
+
+/** Guard classes instantiated ahead of the scan: the instance, or why it could not be built. */
+type GuardInstances = ReadonlyMap<Function, { readonly guard: CanActivate } | { readonly error: unknown }>;
+
 /**
- * Finds every `@LiveView` provider once at bootstrap (DiscoveryService +
- * MetadataScanner + Reflector) and turns it into an immutable `ViewRecord`:
- * handlers, DTO types, permissions, rate limits, guards and an instance
- * factory with the constructor dependencies already resolved. Every problem
- * found is reported at once, each saying how to fix it.
+ * A guard class of a view that is not a provider, in a description made before
+ * the app initialised (see {@link ViewExplorer.describe}): it refuses, so such
+ * a record can never let a call through.
+ */
+const NOT_INSTANTIATED: CanActivate = Object.freeze({ canActivate: () => false });
+
+/**
+ * Finds every `@LiveView` provider (DiscoveryService + MetadataScanner +
+ * Reflector) and turns it into an immutable `ViewRecord`: handlers, DTO
+ * types, permissions, rate limits, guards and an instance factory with the
+ * constructor dependencies already resolved. Every problem found is reported
+ * at once, each saying how to fix it.
+ *
+ * The scan itself is synchronous; the one asynchronous step is instantiating
+ * the `@UseGuards()` classes that are not providers, which {@link explore}
+ * does first (at bootstrap). {@link describe} runs the same scan without it,
+ * for a description of the views before the app has initialised.
  */
 @Injectable()
 export class ViewExplorer {
@@ -42,23 +64,51 @@ export class ViewExplorer {
     private readonly moduleRef: ModuleRef,
   ) {}
 
-  /** Discovers all views. Throws `DjustConfigurationError` listing every problem found. */
+  /** Discovers all views (at bootstrap). Throws `DjustConfigurationError` listing every problem found. */
   async explore(defaultAuthClasses: readonly DjustAuthClass[]): Promise<ViewRecord[]> {
-    const problems: string[] = [];
-    const records: ViewRecord[] = [];
-    const seen = new Map<string, string>();
+    const candidates = this.candidates();
+    const records = this.scan(candidates, defaultAuthClasses, await this.instantiateGuards(candidates), true);
+    this.logger.log(`Mapped ${records.length} LiveView(s): ${records.map((r) => r.slug).join(', ') || '(none)'}`);
+    return records;
+  }
+
+  /**
+   * The same discovery, synchronously and silently, for describing the views
+   * before the app has initialised (the OpenAPI document when `withDjust()`
+   * runs before `app.init()`, as in Nest's usual `main.ts`). Every check runs
+   * and throws as in {@link explore}. The app's `@UseGuards()` classes that
+   * are not providers are not instantiated (that is asynchronous): they stand
+   * in as guards that refuse. Describe with these records; never dispatch
+   * through them.
+   */
+  describe(defaultAuthClasses: readonly DjustAuthClass[]): ViewRecord[] {
+    return this.scan(this.candidates(), defaultAuthClasses, undefined, false);
+  }
+
+  /** Every provider class, once, with its `@LiveView` options. */
+  private candidates(): Candidate[] {
+    const out: Candidate[] = [];
     const classes = new Set<Type>();
     for (const wrapper of this.discovery.getProviders()) {
       const metatype = wrapper.metatype as Type | undefined;
       if (!metatype || typeof metatype !== 'function' || !wrapper.token || wrapper.token !== metatype || classes.has(metatype)) continue;
       classes.add(metatype);
-      const options = this.reflector.get<LiveViewOptions | undefined>(LIVE_VIEW_METADATA, metatype);
+      out.push({ metatype, options: this.reflector.get<LiveViewOptions | undefined>(LIVE_VIEW_METADATA, metatype), instance: wrapper.instance });
+    }
+    return out;
+  }
+
+  private scan(candidates: readonly Candidate[], defaultAuthClasses: readonly DjustAuthClass[], guards: GuardInstances | undefined, log: boolean): ViewRecord[] {
+    const problems: string[] = [];
+    const records: ViewRecord[] = [];
+    const seen = new Map<string, string>();
+    for (const { metatype, options, instance } of candidates) {
       if (!options) {
-        this.warnStrayHandlers(metatype);
+        if (log) this.warnStrayHandlers(metatype);
         continue;
       }
       try {
-        const record = await this.buildView(metatype, options, wrapper.instance, defaultAuthClasses);
+        const record = this.buildView(metatype, options, instance, defaultAuthClasses, guards, log);
         const other = seen.get(record.slug);
         if (other) {
           problems.push(`views ${other} and ${metatype.name} both have the slug "${record.slug}". Give one of them @LiveView({ apiName: '...' }).`);
@@ -71,8 +121,30 @@ export class ViewExplorer {
       }
     }
     if (problems.length) throw new DjustConfigurationError(`invalid LiveView setup:\n - ${problems.join('\n - ')}`);
-    this.logger.log(`Mapped ${records.length} LiveView(s): ${records.map((r) => r.slug).join(', ') || '(none)'}`);
     return records;
+  }
+
+  /** Instantiates, once each, the guard classes of the views' classes and handlers (`@UseGuards(SomeGuard)`). */
+  private async instantiateGuards(candidates: readonly Candidate[]): Promise<GuardInstances> {
+    const out = new Map<Function, { guard: CanActivate } | { error: unknown }>();
+    for (const { metatype, options } of candidates) {
+      if (!options) continue;
+      const prototype = metatype.prototype as Record<string, unknown>;
+      const targets: object[] = [metatype];
+      for (const name of this.scanner.getAllMethodNames(prototype)) {
+        const method = prototype[name];
+        if (typeof method === 'function' && this.reflector.get(EVENT_HANDLER_METADATA, method) !== undefined) targets.push(method);
+      }
+      for (const guard of targets.flatMap((target) => guardsOf(target))) {
+        if (typeof guard !== 'function' || out.has(guard)) continue;
+        try {
+          out.set(guard, { guard: await this.enhancer<CanActivate>(guard as Type<CanActivate>) });
+        } catch (error) {
+          out.set(guard, { error });
+        }
+      }
+    }
+    return out;
   }
 
   /** A provider with `@EventHandler` methods but no `@LiveView` is not a view: say so rather than ignore it. */
@@ -89,7 +161,14 @@ export class ViewExplorer {
     );
   }
 
-  private async buildView(viewClass: Type, options: LiveViewOptions, singleton: unknown, defaultAuthClasses: readonly DjustAuthClass[]): Promise<ViewRecord> {
+  private buildView(
+    viewClass: Type,
+    options: LiveViewOptions,
+    singleton: unknown,
+    defaultAuthClasses: readonly DjustAuthClass[],
+    guards: GuardInstances | undefined,
+    log: boolean,
+  ): ViewRecord {
     const name = viewClass.name;
     if (!(viewClass.prototype instanceof LiveViewBase)) {
       throw new DjustConfigurationError(`${name} is decorated with @LiveView but does not extend LiveViewBase.`);
@@ -111,14 +190,14 @@ export class ViewExplorer {
       const handlerOptions = this.reflector.get<EventHandlerOptions | undefined>(EVENT_HANDLER_METADATA, method);
       if (!handlerOptions) continue;
       try {
-        handlers.set(methodName, await this.buildHandler(viewClass, slug, methodName, method, handlerOptions, viewRateLimit));
+        handlers.set(methodName, this.buildHandler(viewClass, slug, methodName, method, handlerOptions, viewRateLimit, guards));
       } catch (err) {
         if (!(err instanceof DjustConfigurationError)) throw err;
         problems.push(err.message.replace(/^nestjs-djust: /, ''));
       }
     }
     if (problems.length) throw new DjustConfigurationError(problems.join('\n - '));
-    if (handlers.size === 0) this.logger.warn(`${name} has no @EventHandler methods.`);
+    if (handlers.size === 0 && log) this.logger.warn(`${name} has no @EventHandler methods.`);
 
     return Object.freeze({
       slug,
@@ -127,7 +206,7 @@ export class ViewExplorer {
       csrfExempt: options.csrfExempt === true,
       loginRequired: this.reflector.get<boolean | undefined>(LOGIN_REQUIRED_METADATA, viewClass) === true,
       permissions: Object.freeze([...(this.reflector.get<string[] | undefined>(PERMISSION_REQUIRED_METADATA, viewClass) ?? [])]),
-      guards: Object.freeze(await this.guards(viewClass, name)),
+      guards: Object.freeze(this.guards(viewClass, name, guards)),
       handlers,
       hasApiMount: typeof (viewClass.prototype as { apiMount?: unknown }).apiMount === 'function',
       dependencyKeys,
@@ -135,14 +214,15 @@ export class ViewExplorer {
     });
   }
 
-  private async buildHandler(
+  private buildHandler(
     viewClass: Type,
     slug: string,
     methodName: string,
     method: HandlerRecord['method'],
     options: EventHandlerOptions,
     viewRateLimit: RateLimitOptions | undefined,
-  ): Promise<HandlerRecord> {
+    guards: GuardInstances | undefined,
+  ): HandlerRecord {
     const label = `${viewClass.name}.${methodName}`;
     if (methodName.startsWith('_') || RESERVED.has(methodName)) {
       throw new DjustConfigurationError(`${label}: this name cannot be an @EventHandler (names starting with "_", mount, apiMount and unmount are reserved).`);
@@ -178,7 +258,7 @@ export class ViewExplorer {
       permissions: Object.freeze([...(this.reflector.get<string[] | undefined>(PERMISSION_REQUIRED_METADATA, method) ?? [])]),
       rateLimit: this.reflector.get<RateLimitOptions | undefined>(RATE_LIMIT_METADATA, method) ?? viewRateLimit,
       bucket: `${slug}:${methodName}`,
-      guards: Object.freeze(await this.guards(method, label)),
+      guards: Object.freeze(this.guards(method, label, guards)),
       method,
     };
   }
@@ -201,15 +281,31 @@ export class ViewExplorer {
     return factory;
   }
 
-  /** The user's own `@UseGuards()` on a class or method, instantiated once. */
-  private async guards(target: object, label: string): Promise<CanActivate[]> {
+  /**
+   * The user's own `@UseGuards()` on a class or method: instances as given,
+   * classes as instantiated by {@link instantiateGuards}. Without those (a
+   * description before init), a class is the app's provider when it is one,
+   * else {@link NOT_INSTANTIATED}.
+   */
+  private guards(target: object, label: string, instances: GuardInstances | undefined): CanActivate[] {
     const out: CanActivate[] = [];
     for (const guard of guardsOf(target)) {
-      if (typeof guard === 'function') out.push(await this.enhancer<CanActivate>(guard as Type<CanActivate>));
-      else if (guard && typeof (guard as CanActivate).canActivate === 'function') out.push(guard as CanActivate);
+      if (typeof guard === 'function') {
+        const built = instances?.get(guard);
+        if (built && 'error' in built) throw built.error;
+        out.push(built ? built.guard : this.providerGuard(guard as Type<CanActivate>));
+      } else if (guard && typeof (guard as CanActivate).canActivate === 'function') out.push(guard as CanActivate);
       else throw new DjustConfigurationError(`${label}: @UseGuards() got something that is not a guard.`);
     }
     return out;
+  }
+
+  private providerGuard(cls: Type<CanActivate>): CanActivate {
+    try {
+      return this.moduleRef.get(cls, { strict: false });
+    } catch {
+      return NOT_INSTANTIATED;
+    }
   }
 
   /** An enhancer class: the app's provider when it is one, else an instance built with its dependencies injected. */

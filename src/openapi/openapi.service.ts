@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap } from '@nestjs/common';
 import { DJUST_RESOLVED_OPTIONS } from '../djust.internal-constants.js';
 import type { ResolvedDjustOptions } from '../core/resolved-options.js';
 import { createOpenApiDocument } from './openapi-document.factory.js';
+import { ViewExplorer } from '../discovery/view-explorer.service.js';
 import { ViewRegistry } from '../discovery/view-registry.js';
 import type { ViewRecord } from '../discovery/view-record.interface.js';
 import { formatOpenApiWarning, type OpenApiWarning } from './openapi-warning.js';
@@ -10,7 +11,8 @@ import type { OpenApiDocument } from './openapi.types.js';
 
 /**
  * What the OpenAPI service needs from the view registry: the current views and
- * a number that changes whenever they do (the document is rebuilt then).
+ * a number that changes whenever they do (the document is rebuilt then);
+ * `0` until the registry is first loaded at module init.
  */
 export interface ViewRegistryLike {
   readonly views: readonly ViewRecord[];
@@ -37,7 +39,11 @@ function deepFreeze<T>(value: T): T {
  * Serves the OpenAPI 3.1.0 document of the registered views.
  *
  * The document is built on first use and cached; it is rebuilt when the
- * registry's `version` changes or after {@link invalidate}. The cached document
+ * registry's `version` changes or after {@link invalidate}. Asked before the
+ * registry is loaded (Nest's usual `main.ts` calls `withDjust()` before
+ * `app.listen()`, so before `onModuleInit`), it describes the views from a
+ * synchronous scan of the app (`ViewExplorer.describe`), which lists the same
+ * operations and throws the same startup errors. The cached document
  * is a deep-frozen plain JSON value (exactly what is served); its serialized
  * form and an ETag are cached alongside. Generation warnings are logged once
  * each (`Logger('Djust')`), the first batch at application bootstrap.
@@ -51,6 +57,7 @@ export class DjustOpenApiService implements OnApplicationBootstrap {
   constructor(
     @Inject(ViewRegistry) private readonly registry: ViewRegistryLike,
     @Inject(DJUST_RESOLVED_OPTIONS) private readonly options: ResolvedDjustOptions,
+    @Optional() private readonly explorer?: ViewExplorer,
   ) {}
 
   /** Builds the document once at startup so its warnings are logged then. */
@@ -87,7 +94,8 @@ export class DjustOpenApiService implements OnApplicationBootstrap {
     const version = this.registry.version;
     if (this.cache && this.cache.registryVersion === version) return this.cache;
     const { openapi } = this.options;
-    const { document, warnings } = createOpenApiDocument(this.registry.views, {
+    const views = version === 0 && this.explorer ? this.explorer.describe(this.options.authClasses) : this.registry.views;
+    const { document, warnings } = createOpenApiDocument(views, {
       prefix: this.options.prefix,
       title: openapi.title,
       version: openapi.version,

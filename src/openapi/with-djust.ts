@@ -212,11 +212,19 @@ export function mergeDjustDocument(base: OpenAPIObject, djustDocument: OpenApiDo
  * is not modified. The djust document comes from the app's `DjustOpenApiService`.
  * See {@link mergeDjustDocument} for version handling and name clashes.
  *
+ * Works in Nest's usual order — right after `NestFactory.create()`, before
+ * `app.init()` or `app.listen()` — as well as after `app.init()`, and as a
+ * `SwaggerModule.setup()` document factory: before the views are registered
+ * (at module init) they are read from a synchronous scan of the app, so every
+ * exposed handler is listed either way, and a view that would fail at startup
+ * makes this throw the same `DjustConfigurationError`.
+ *
  * @example
  * ```ts
+ * const app = await NestFactory.create(AppModule);
  * const config = new DocumentBuilder().setTitle('Shop').setOpenAPIVersion('3.1.0').build();
- * const document = withDjust(app, SwaggerModule.createDocument(app, config));
- * SwaggerModule.setup('docs', app, document);
+ * SwaggerModule.setup('docs', app, withDjust(app, SwaggerModule.createDocument(app, config)));
+ * await app.listen(3000);
  * ```
  */
 export function withDjust(app: INestApplication, document: OpenAPIObject): OpenAPIObject {

@@ -5,9 +5,16 @@ import { findTransformerType, hasTransformerMetadata } from './class-transformer
 /** How one DTO property is coerced before validation. */
 export interface PropertyPlan {
   readonly name: string;
+  /** `@IsOptional()`: `undefined` and `null` mean "absent". */
   readonly optional: boolean;
-  /** String → number for numbers/integers; string → boolean for booleans. */
-  readonly coerce: 'number' | 'boolean' | undefined;
+  /** `@ValidateIf()`: class-validator decides when it is validated, so the library adds no "required" check. */
+  readonly conditional: boolean;
+  /**
+   * String input converted before validation: `'integer'` (`@IsInt`) takes an
+   * integer literal (`"42"`, `"-7"`), `'number'` any decimal (`"2.5"`, `"1e3"`),
+   * `'boolean'` `"true"`/`"1"`/`"false"`/`"0"`.
+   */
+  readonly coerce: 'integer' | 'number' | 'boolean' | undefined;
   /** Coercion applies to each element of an array value. */
   readonly each: boolean;
   /** The nested DTO's plan, for `@ValidateNested()` + `@Type()` properties. */
@@ -25,7 +32,6 @@ export interface DtoPlan {
 
 const NUMERIC = new Set(['isInt', 'isNumber', 'isPositive', 'isNegative', 'min', 'max', 'isDivisibleBy']);
 const BOOLEAN = new Set(['isBoolean']);
-
 
 /**
  * Builds (and caches) the coercion plan of a DTO class from its class-validator
@@ -49,12 +55,14 @@ export function dtoPlan(type: Type, cache = new Map<Type, DtoPlan>()): DtoPlan {
   for (const [name, list] of grouped) {
     if (name === '__proto__' || name === 'constructor' || name === 'prototype') continue;
     const optional = list.some((m) => m.name === 'isOptional');
+    const conditional = list.some((m) => m.type === 'conditionalValidation' && m.name !== 'isOptional');
     let coerce: PropertyPlan['coerce'];
     let each = false;
     for (const m of list) {
       const key = m.name ?? m.type;
       if (NUMERIC.has(key) || BOOLEAN.has(key)) {
-        coerce = BOOLEAN.has(key) ? 'boolean' : 'number';
+        const kind = BOOLEAN.has(key) ? 'boolean' : key === 'isInt' ? 'integer' : 'number';
+        if (coerce !== 'integer' && coerce !== 'boolean') coerce = kind;
         each = each || m.each === true;
       }
     }
@@ -69,7 +77,7 @@ export function dtoPlan(type: Type, cache = new Map<Type, DtoPlan>()): DtoPlan {
       const nestedType = (typeMeta?.typeFunction?.() ?? Reflect.getMetadata('design:type', type.prototype, name)) as Type | undefined;
       if (typeof nestedType === 'function' && nestedType !== Object && nestedType !== Array) nested = dtoPlan(nestedType, cache);
     }
-    const p: PropertyPlan = { name, optional, coerce, each, nested };
+    const p: PropertyPlan = { name, optional, conditional, coerce, each, nested };
     properties.push(p);
     byName.set(name, p);
   }

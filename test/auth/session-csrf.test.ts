@@ -101,11 +101,14 @@ for (const adapter of ADAPTERS) {
       assertCsrfRefused(await alice.browser.call('note', 'save', {}, csrfHeader(alice2.token)), REASON.mismatch);
     });
 
-    it('drops a token fetched before login: the login starts a new session', async () => {
+    it('gives an anonymous caller no token (401, no session), and drops a token fetched before a login: the login starts a new session', async () => {
       const browser = new SessionBrowser(running.url);
+      assertUnauthenticated(await browser.fetch('/djust/api/csrf'));
+      assert.deepEqual(browser.cookieNames(), [], 'an anonymous GET /csrf started a session');
+      assert.equal((await browser.login('alice')).status, 200);
       const before = await browser.csrfToken();
       assert.equal(typeof before, 'string');
-      assert.equal((await browser.login('alice')).status, 200);
+      assert.equal((await browser.login('bob')).status, 200);
       assertCsrfRefused(await browser.call('note', 'save', {}, csrfHeader(before!)), REASON.noSessionToken);
       const after = await browser.csrfToken();
       assert.notEqual(after, before);
@@ -204,7 +207,7 @@ for (const adapter of ADAPTERS) {
         assert.ok(res.body.error === 'unauthenticated' || res.body.error === 'permission_denied', label);
       }
       const res = await request(`${running.url}/djust/api/csrf`, { headers: { cookie: `${cookieName}=${'%'.repeat(100)}` } });
-      assert.equal(res.status, 200);
+      assertUnauthenticated(res); // no session user behind a broken cookie: no token
     });
   });
 }

@@ -26,7 +26,7 @@ for (const adapter of ADAPTERS) {
       await chart.close();
     });
 
-    it('the quick-start app serves update_status behind session auth (401 without a session)', async () => {
+    it('the README OrderView (Marking handlers) serves update_status behind the default SessionAuth (401 without a session)', async () => {
       const res = await post(`${app.url}/djust/api/order/update_status/`, { order_id: 42, status: 'shipped' });
       assert.equal(res.status, 401);
       assert.equal(res.body.error, 'unauthenticated');

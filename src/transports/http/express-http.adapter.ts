@@ -47,7 +47,9 @@ export function bindExpress(app: any, api: HttpApi, logger: Logger): void {
     sendExpress(res, await api.call(expressView(req), slug, handler, body.body, body.error));
   };
 
-  app.get(`${base}/csrf`, (req: Req, res: Res) => sendExpress(res, api.csrf(expressView(req))));
+  app.get(`${base}/csrf`, (req: Req, res: Res) => {
+    api.csrf(expressView(req)).then((a) => sendExpress(res, a), (e: unknown) => fail(req, res, e));
+  });
   app.get(`${base}/openapi.json`, (req: Req, res: Res) => {
     api.openapi(expressView(req)).then((a) => sendExpress(res, a), (e: unknown) => fail(req, res, e));
   });

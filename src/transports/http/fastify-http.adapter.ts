@@ -73,7 +73,7 @@ export function bindFastify(instance: any, api: HttpApi, logger: Logger): void {
         return sendFastify(reply, await api.call(fastifyView(req), req.params.view, req.params.handler, decoded.body, decoded.error));
       };
       for (const url of ['/:view/:handler', '/:view/:handler/']) child.post(url, post);
-      child.get('/csrf', async (req: any, reply: any) => sendFastify(reply, api.csrf(fastifyView(req))));
+      child.get('/csrf', async (req: any, reply: any) => sendFastify(reply, await api.csrf(fastifyView(req))));
       child.get('/openapi.json', async (req: any, reply: any) => sendFastify(reply, await api.openapi(fastifyView(req))));
     },
     { prefix: base },

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Authenticator } from '../../auth/authenticator.js';
 import { getOrCreateCsrfToken } from '../../auth/csrf.js';
+import { authClassRequiresCsrf } from '../../auth/csrf-policy.js';
 import { SessionAuth } from '../../auth/session-auth.js';
 import { DjustDispatcher } from '../../core/djust-dispatcher.service.js';
 import type { ResolvedDjustOptions } from '../../core/resolved-options.js';
@@ -10,7 +11,7 @@ import { ViewRegistry } from '../../discovery/view-registry.js';
 import { DjustOpenApiService } from '../../openapi/openapi.service.js';
 import type { DjustException } from '../../protocol/djust.exception.js';
 import { resolveRequestId } from '../../protocol/request-id.js';
-import { notFound } from '../../protocol/wire-errors.js';
+import { notFound, unauthenticated } from '../../protocol/wire-errors.js';
 import { encodeError, encodeJson, encodeOutcome, type HttpAnswer } from './http-encoder.js';
 import { httpContext, type HttpRequestView } from './http-request.js';
 
@@ -24,6 +25,8 @@ export class HttpApi {
   private readonly logger = new Logger('Djust');
   /** A pseudo-view holding the module's default auth classes (for the OpenAPI document when not public). */
   private readonly moduleAuth: ViewRecord;
+  /** A pseudo-view holding every auth class in use that requires CSRF (for `GET /csrf`), per registry version. */
+  private csrfAuth: { version: number; view: ViewRecord } | undefined;
   private sessionHintLogged = false;
 
   constructor(
@@ -50,13 +53,22 @@ export class HttpApi {
     return allow ? { ...answer, headers: { ...answer.headers, allow } } : answer;
   }
 
-  /** `GET /<prefix>/api/csrf`: the session's CSRF token. 404 without a session middleware. */
-  csrf(req: HttpRequestView): HttpAnswer {
+  /**
+   * `GET /<prefix>/api/csrf`: the session's CSRF token, for a caller whom an
+   * auth class that requires CSRF accepts (a logged-in session: the only
+   * callers a token is any use to). Anyone else gets 401 and the session is
+   * left untouched, so the session middleware stores nothing for an anonymous
+   * caller (`saveUninitialized: false` then sets no cookie). 404 without a
+   * session middleware.
+   */
+  async csrf(req: HttpRequestView): Promise<HttpAnswer> {
     const requestId = resolveRequestId(req.headers['x-request-id']);
     if (!req.session) {
       this.hintSessionMiddleware();
       return encodeError(notFound(), requestId);
     }
+    const auth = await this.authenticator.authenticate(this.csrfAuthView(), httpContext(req));
+    if (auth.user === null || auth.user === undefined) return encodeError(unauthenticated(), requestId);
     return encodeJson(200, JSON.stringify({ csrfToken: getOrCreateCsrfToken(req.session) }), requestId);
   }
 
@@ -88,6 +100,15 @@ export class HttpApi {
         '(DjustModule.forRoot({ authClasses: [...] }) or @LiveView({ authClasses })). Without one every session call answers 401 and GET /' +
         `${this.options.prefix}/api/csrf answers 404.`,
     );
+  }
+
+  private csrfAuthView(): ViewRecord {
+    const version = this.registry.version;
+    if (this.csrfAuth?.version !== version) {
+      const classes = new Set([...this.options.authClasses, ...this.registry.views.flatMap((v) => v.authClasses)].filter(authClassRequiresCsrf));
+      this.csrfAuth = { version, view: { authClasses: [...classes], csrfExempt: true } as Partial<ViewRecord> as ViewRecord };
+    }
+    return this.csrfAuth.view;
   }
 
   private usesSessionAuth(): boolean {
