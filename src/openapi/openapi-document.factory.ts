@@ -1,13 +1,14 @@
 import type { HandlerRecord, ViewRecord } from '../discovery/view-record.interface.js';
+import { CSRF_OPERATION_ID, csrfTokenOperation, csrfTokenPath } from './csrf-operation.builder.js';
 import { compareStrings, orderOperationKeys, sortKeys } from './document-order.util.js';
 import { DtoSchemaFactory } from './dto-schema.factory.js';
-import { envelopeComponentNames, envelopeResponses, envelopeSchemas, SUCCESS_COMPONENT, SUCCESS_RATE_LIMITED_COMPONENT } from './envelope-schemas.js';
-import { SCHEMA_REF_PREFIX } from './json-schema.util.js';
+import { envelopeComponentNames, envelopeResponses, envelopeSchemas } from './envelope-schemas.js';
+import { requestIdParameter } from './http-headers.schemas.js';
 import { operationIdFor, operationPath, uniqueOperationId } from './operation-naming.util.js';
 import { operationResponses } from './operation-responses.builder.js';
-import { csrfParameter, operationSecurity } from './operation-security.builder.js';
+import { csrfAuthClasses, csrfParameter, operationSecurity } from './operation-security.builder.js';
 import type { OpenApiWarning } from './openapi-warning.js';
-import type { JsonSchema, OpenApiDocument, OpenApiOperation } from './openapi.types.js';
+import type { JsonSchema, OpenApiDocument, OpenApiOperation, OpenApiPathItem } from './openapi.types.js';
 import { requestBodyObject, requestBodySchema } from './request-body.builder.js';
 import { SecuritySchemeResolver } from './security-scheme.resolver.js';
 
@@ -49,6 +50,8 @@ interface DocumentBuild {
   readonly warnings: OpenApiWarning[];
   readonly usedResponses: Set<string>;
   readonly usedIds: Set<string>;
+  /** Security schemes of the auth classes that need CSRF, in first-use order. */
+  readonly csrfSchemes: Set<string>;
 }
 
 /**
@@ -58,19 +61,22 @@ interface DocumentBuild {
  * - One `post` per exposed handler at `/<prefix>/api/<slug>/<handler>/`, tagged
  *   with the view's slug; `operationId` per {@link operationIdFor}.
  * - `requestBody`: the DTO's component schema (`required` when the DTO has a
- *   required property); a parameterless handler takes an optional object.
+ *   required property), as `application/json` and `application/*+json`; a
+ *   parameterless handler takes an optional object (anything else is a 400).
  * - `responses`: `200` and `2XX` (an `apiResponse({ status })` may pick another
- *   2xx) with the `{ result, assigns }` envelope; `400/401/403/404/413/415/500`
- *   always; `429` (`Retry-After` required) and `503` (rate-limit storage down,
- *   fail-closed) plus `RateLimit-*` headers only when the handler has a rate
- *   limit; `504` only when `handlerTimeout > 0`. (A handler or guard that throws
- *   a Nest `HttpException` of another status gets that status's error envelope
- *   undocumented.)
- * - `security`: one alternative per auth class, in order (any one suffices);
- *   the `X-CSRF-Token` header parameter when an auth class needs CSRF (the
- *   authenticator's own rule, `authClassRequiresCsrf`: `static csrf = true`
- *   like `SessionAuth`, or any non-Passport class not `csrfExempt`) and the
- *   view is not exempt — `required` only when every auth class needs it.
+ *   2xx) with the `{ result, assigns }` envelope; `400/401/403/404/413/415/429/500/503`
+ *   always, each error with its own typed `details`; `504` only when
+ *   `handlerTimeout > 0`. Every response declares `X-Request-Id`; 429 and 503
+ *   `Retry-After`; every response of a rate-limited handler the `RateLimit-*`
+ *   headers. (A handler or guard that throws a Nest `HttpException` of another
+ *   status gets that status's error envelope undocumented.)
+ * - `parameters`: the optional `X-Request-Id` header; the `X-CSRF-Token`
+ *   header when an auth class needs CSRF (the authenticator's own rule,
+ *   `authClassRequiresCsrf`: `static csrf = true` like `SessionAuth`, or any
+ *   non-Passport class not `csrfExempt`) and the view is not exempt —
+ *   `required` only when every auth class needs it. Then
+ *   `GET /<prefix>/api/csrf` is documented too.
+ * - `security`: one alternative per auth class, in order (any one suffices).
  * - Paths, tags and components are sorted by key.
  */
 export function createOpenApiDocument(views: readonly ViewRecord[], options: CreateOpenApiDocumentOptions): OpenApiGenerationResult {
@@ -81,10 +87,15 @@ export function createOpenApiDocument(views: readonly ViewRecord[], options: Cre
     warnings: [],
     usedResponses: new Set(),
     usedIds: new Set(),
+    csrfSchemes: new Set(),
   };
   const { entries, tags } = exposedHandlers(views, options.prefix);
-  const paths: Record<string, { post: OpenApiOperation }> = {};
+  const paths: Record<string, OpenApiPathItem> = {};
   for (const entry of entries) paths[entry.path] = { post: buildOperation(entry, build) };
+  if (build.csrfSchemes.size > 0) {
+    const operationId = uniqueOperationId(CSRF_OPERATION_ID, build.usedIds);
+    paths[csrfTokenPath(options.prefix)] = { get: orderOperationKeys(csrfTokenOperation(operationId, [...build.csrfSchemes], build.usedResponses)) };
+  }
   const document: OpenApiDocument = {
     openapi: '3.1.0',
     info: {
@@ -120,7 +131,6 @@ function buildOperation({ view, handler }: ExposedHandler, build: DocumentBuild)
   const operation: OpenApiOperation = {
     operationId: uniqueOperationId(operationIdFor(view.slug, handler.name), build.usedIds),
     tags: [view.slug],
-    requestBody: {},
     responses: {},
   };
   if (handler.options.summary) operation.summary = handler.options.summary;
@@ -129,12 +139,19 @@ function buildOperation({ view, handler }: ExposedHandler, build: DocumentBuild)
   const security = operationSecurity(view, build.security);
   if (security) operation.security = security;
   else warn('the view has no auth classes: every HTTP call answers 401');
-  const csrf = csrfParameter(view, build.options.prefix);
-  if (csrf) operation.parameters = [csrf];
+  operation.parameters = operationParameters(view, build);
   operation.requestBody = requestBodyObject(requestBodySchema(handler, build.dtos, warn));
   operation.responses = operationResponses(handler, build.options.handlerTimeout ?? 0, build.usedResponses);
   addExtensions(operation, view, handler);
   return orderOperationKeys(operation);
+}
+
+/** The header parameters: the CSRF token when the view needs it (noting its session schemes), the optional request id. */
+function operationParameters(view: ViewRecord, build: DocumentBuild): Record<string, unknown>[] {
+  const csrf = csrfParameter(view, build.options.prefix);
+  if (!csrf) return [requestIdParameter()];
+  for (const authClass of csrfAuthClasses(view)) build.csrfSchemes.add(build.security.resolve(authClass));
+  return [csrf, requestIdParameter()];
 }
 
 /** The `x-djust-*` extensions: login, permissions and rate limit of the operation. */
@@ -147,14 +164,14 @@ function addExtensions(operation: OpenApiOperation, view: ViewRecord, handler: H
 
 /** `components`: the DTO schemas, and the envelope responses (with their schemas) the operations use. */
 function buildComponents(build: DocumentBuild): OpenApiDocument['components'] {
-  const allEnvelopeSchemas = envelopeSchemas();
-  const allEnvelopeResponses = envelopeResponses(SCHEMA_REF_PREFIX);
+  const allSchemas = envelopeSchemas();
+  const allResponses = envelopeResponses();
   const schemas: Record<string, JsonSchema> = Object.fromEntries(build.dtos.schemas);
   const responses: Record<string, Record<string, unknown>> = {};
   for (const name of build.usedResponses) {
-    responses[name] = allEnvelopeResponses[name];
-    const schemaName = name === SUCCESS_RATE_LIMITED_COMPONENT ? SUCCESS_COMPONENT : name;
-    schemas[schemaName] = allEnvelopeSchemas[schemaName];
+    const { schema, response } = allResponses[name];
+    responses[name] = response;
+    schemas[schema] = allSchemas[schema];
   }
   return {
     schemas: sortKeys(schemas),

@@ -1,5 +1,6 @@
 import { authClassRequiresCsrf } from '../auth/csrf-policy.js';
 import type { ViewRecord } from '../discovery/view-record.interface.js';
+import type { DjustAuthClass } from '../interfaces/djust-auth.interface.js';
 import { normalizePrefix } from './operation-naming.util.js';
 import type { SecuritySchemeResolver } from './security-scheme.resolver.js';
 
@@ -16,13 +17,18 @@ export function operationSecurity(view: ViewRecord, schemes: SecuritySchemeResol
   return [...new Set(names)].map((name) => ({ [name]: [] }));
 }
 
+/** The auth classes of the view whose callers must pass the CSRF check (none when the view is exempt). */
+export function csrfAuthClasses(view: ViewRecord): DjustAuthClass[] {
+  return view.csrfExempt ? [] : view.authClasses.filter(authClassRequiresCsrf);
+}
+
 /**
  * The `X-CSRF-Token` header parameter when an auth class of the view needs
  * CSRF (`authClassRequiresCsrf`) and the view is not exempt — `required` only
  * when every auth class needs it; `undefined` otherwise.
  */
 export function csrfParameter(view: ViewRecord, prefix: string): Record<string, unknown> | undefined {
-  const csrfClasses = view.csrfExempt ? [] : view.authClasses.filter(authClassRequiresCsrf);
+  const csrfClasses = csrfAuthClasses(view);
   if (csrfClasses.length === 0) return undefined;
   const always = csrfClasses.length === view.authClasses.length;
   return {
