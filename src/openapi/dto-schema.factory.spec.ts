@@ -32,7 +32,8 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { DtoSchemaFactory, makeNullable } from './dto-schema.factory.js';
+import { DtoSchemaFactory } from './dto-schema.factory.js';
+import { makeNullable } from './json-schema.util.js';
 import type { JsonSchema } from './openapi.types.js';
 
 function schemaOf(dto: Function, factory = new DtoSchemaFactory()): { schema: JsonSchema; factory: DtoSchemaFactory } {

@@ -1,21 +1,27 @@
 import { ERROR_STATUS, type DjustErrorKind } from '../protocol/error-kinds.js';
+import { ERROR_DETAILS_SCHEMAS } from './error-details.schemas.js';
+import { rateLimitHeaders, REQUEST_ID_HEADER, requestIdHeader, retryAfterHeader } from './http-headers.schemas.js';
+import { SCHEMA_REF_PREFIX } from './json-schema.util.js';
 import type { JsonSchema } from './openapi.types.js';
 
 /** Component name of the success envelope schema and response. */
 export const SUCCESS_COMPONENT = 'DjustSuccess';
 
-/** Component name of the success response of a rate-limited handler (with the `RateLimit-*` headers). */
-export const SUCCESS_RATE_LIMITED_COMPONENT = 'DjustSuccessRateLimited';
+/** Component name of the `GET /<prefix>/api/csrf` body schema and response. */
+export const CSRF_TOKEN_COMPONENT = 'DjustCsrfToken';
 
 /** Component name of the error schema and response for one status (`DjustError400`). */
 export function errorComponentName(status: number): string {
   return `DjustError${status}`;
 }
 
-/** Every component name the envelope uses (DTO schemas with these names are renamed). */
-export function envelopeComponentNames(): string[] {
-  return [SUCCESS_COMPONENT, SUCCESS_RATE_LIMITED_COMPONENT, ...errorStatuses().map(errorComponentName)];
+/** The response of a rate-limited handler: the same, with the `RateLimit-*` headers (`DjustError400RateLimited`). */
+export function rateLimitedComponentName(name: string): string {
+  return `${name}RateLimited`;
 }
+
+/** Component name of the success response of a rate-limited handler (with the `RateLimit-*` headers). */
+export const SUCCESS_RATE_LIMITED_COMPONENT = rateLimitedComponentName(SUCCESS_COMPONENT);
 
 /** The statuses that carry a wire error kind, ascending. */
 export function errorStatuses(): number[] {
@@ -35,36 +41,12 @@ const ERROR_DESCRIPTIONS: Readonly<Record<number, string>> = {
   404: 'Not found: unknown view or handler, or the handler is not exposed over HTTP.',
   405: 'Method not allowed: only POST is accepted (`Allow: POST`).',
   413: 'Payload too large: the body exceeds the configured limit.',
-  415: 'Unsupported media type: the body must be `application/json`.',
+  415: 'Unsupported media type: the body must be `application/json` (or `application/*+json`).',
   429: 'Rate limited: the handler\'s bucket is empty; retry after `Retry-After` seconds.',
   500: 'Handler error: the handler threw. `details.traceback` is present only in debug mode.',
-  503: 'Service unavailable: the rate-limit storage is unavailable and the module fails closed.',
+  503: 'Service unavailable: something the call depends on failed before the handler ran (the app\'s session store or another middleware before the route, or the rate-limit storage, which fails closed); retry after `Retry-After` seconds.',
   504: 'Handler timeout: the handler did not finish within the configured timeout.',
 };
-
-/** The `details` schema per status (object for all; typed where the contract fixes its shape). */
-function detailsSchema(status: number): JsonSchema {
-  if (status === 400) {
-    return {
-      type: 'object',
-      description: 'Field name → list of messages; `non_field_errors` for errors not tied to a field.',
-      additionalProperties: { type: 'array', items: { type: 'string' } },
-    };
-  }
-  if (status === 429) {
-    return {
-      type: 'object',
-      properties: { retry_after: { type: 'number', minimum: 0, description: 'Seconds until the bucket has room again (as `Retry-After`).' } },
-    };
-  }
-  if (status === 500) {
-    return {
-      type: 'object',
-      properties: { traceback: { type: 'string', description: 'Only when the module runs with `debug: true`.' } },
-    };
-  }
-  return { type: 'object' };
-}
 
 /** The success envelope schema: `{ result, assigns }`. */
 export function successSchema(): JsonSchema {
@@ -81,70 +63,90 @@ export function successSchema(): JsonSchema {
   };
 }
 
-/** The error envelope schema for one status: `{ error, details, message? }`, `error` an enum of that status's kinds. */
+/** The error envelope schema for one status: `{ error, details, message? }`, `error` an enum of that status's kinds, `details` typed per kind. */
 export function errorSchema(status: number): JsonSchema {
+  const kinds = errorKindsFor(status);
+  const details = kinds.length === 1 ? ERROR_DETAILS_SCHEMAS[kinds[0]] : { anyOf: kinds.map((kind) => ERROR_DETAILS_SCHEMAS[kind]) };
   return {
     type: 'object',
     required: ['error', 'details'],
     properties: {
-      error: { type: 'string', enum: errorKindsFor(status) },
-      details: detailsSchema(status),
+      error: { type: 'string', enum: kinds },
+      details: structuredClone(details),
       message: { type: 'string', description: 'A human-readable message.' },
     },
   };
 }
 
-/** The `RateLimit-*` headers (IETF draft) a rate-limited handler's answers carry — absent after a storage failure. */
-function rateLimitStateHeaders(): Record<string, unknown> {
+/** The `GET /<prefix>/api/csrf` body: `{ csrfToken }`. */
+export function csrfTokenSchema(): JsonSchema {
   return {
-    'RateLimit-Limit': { description: 'Calls allowed per window.', schema: { type: 'integer', minimum: 0 } },
-    'RateLimit-Remaining': { description: 'Calls left in the current window.', schema: { type: 'integer', minimum: 0 } },
-    'RateLimit-Reset': { description: 'Seconds until the window resets.', schema: { type: 'integer', minimum: 0 } },
+    type: 'object',
+    required: ['csrfToken'],
+    properties: { csrfToken: { type: 'string', description: 'Send it back in the `X-CSRF-Token` header of the calls made with this session.' } },
   };
-}
-
-/** Response headers per error status (only statuses that carry some). */
-function errorHeaders(status: number): Record<string, unknown> | undefined {
-  if (status === 429) {
-    return {
-      'Retry-After': { description: 'Seconds to wait before calling again.', required: true, schema: { type: 'integer', minimum: 1 } },
-      ...rateLimitStateHeaders(),
-    };
-  }
-  if (status === 503) {
-    return { 'Retry-After': { description: 'Seconds to wait before calling again (sent when the rate-limit storage is down).', schema: { type: 'integer', minimum: 1 } } };
-  }
-  return undefined;
-}
-
-/** `components.responses` entries for the envelope: the success response and one per error status. */
-export function envelopeResponses(schemaRefPrefix: string): Record<string, Record<string, unknown>> {
-  const responses: Record<string, Record<string, unknown>> = {
-    [SUCCESS_COMPONENT]: {
-      description: 'Success: the handler\'s result and the changed assigns.',
-      content: { 'application/json': { schema: { $ref: `${schemaRefPrefix}${SUCCESS_COMPONENT}` } } },
-    },
-    [SUCCESS_RATE_LIMITED_COMPONENT]: {
-      description: 'Success: the handler\'s result and the changed assigns, with the rate-limit bucket\'s state.',
-      headers: rateLimitStateHeaders(),
-      content: { 'application/json': { schema: { $ref: `${schemaRefPrefix}${SUCCESS_COMPONENT}` } } },
-    },
-  };
-  for (const status of errorStatuses()) {
-    const name = errorComponentName(status);
-    const headers = errorHeaders(status);
-    responses[name] = {
-      description: ERROR_DESCRIPTIONS[status] ?? `Error ${status}.`,
-      ...(headers ? { headers } : {}),
-      content: { 'application/json': { schema: { $ref: `${schemaRefPrefix}${name}` } } },
-    };
-  }
-  return responses;
 }
 
 /** `components.schemas` entries for the envelope. */
 export function envelopeSchemas(): Record<string, JsonSchema> {
-  const schemas: Record<string, JsonSchema> = { [SUCCESS_COMPONENT]: successSchema() };
+  const schemas: Record<string, JsonSchema> = { [SUCCESS_COMPONENT]: successSchema(), [CSRF_TOKEN_COMPONENT]: csrfTokenSchema() };
   for (const status of errorStatuses()) schemas[errorComponentName(status)] = errorSchema(status);
   return schemas;
+}
+
+/** A component response, and the component schema its JSON body refers to. */
+export interface EnvelopeResponse {
+  readonly schema: string;
+  readonly response: Record<string, unknown>;
+}
+
+function jsonResponse(description: string, schema: string, headers: Record<string, unknown>): EnvelopeResponse {
+  return { schema, response: { description, headers, content: { 'application/json': { schema: { $ref: `${SCHEMA_REF_PREFIX}${schema}` } } } } };
+}
+
+/** Response headers per error status: `X-Request-Id` always, `Retry-After` on 429/503, the bucket's state on 429. */
+function errorHeaders(status: number): Record<string, unknown> {
+  const headers: Record<string, unknown> = { [REQUEST_ID_HEADER]: requestIdHeader() };
+  if (status === 429 || status === 503) headers['Retry-After'] = retryAfterHeader();
+  if (status === 429) Object.assign(headers, rateLimitHeaders());
+  return headers;
+}
+
+/** The rate-limited variant of a response: the same with the `RateLimit-*` headers. */
+function withRateLimitHeaders(base: EnvelopeResponse, note: string): EnvelopeResponse {
+  const headers = { ...(base.response.headers as Record<string, unknown>), ...rateLimitHeaders() };
+  return { schema: base.schema, response: { ...base.response, description: `${base.response.description as string} ${note}`, headers } };
+}
+
+const RATE_LIMIT_NOTE = 'With the `RateLimit-*` headers of the bucket once the call got past the rate-limit step.';
+
+/**
+ * Every envelope response by component name: the success response, the CSRF
+ * token response, one error response per status, and the rate-limited variant
+ * of each (429 carries the bucket's headers already).
+ */
+export function envelopeResponses(): Record<string, EnvelopeResponse> {
+  const success = jsonResponse('Success: the handler\'s result and the changed assigns.', SUCCESS_COMPONENT, { [REQUEST_ID_HEADER]: requestIdHeader() });
+  const responses: Record<string, EnvelopeResponse> = {
+    [SUCCESS_COMPONENT]: success,
+    [SUCCESS_RATE_LIMITED_COMPONENT]: withRateLimitHeaders(success, RATE_LIMIT_NOTE),
+    [CSRF_TOKEN_COMPONENT]: jsonResponse('The CSRF token of the session.', CSRF_TOKEN_COMPONENT, { [REQUEST_ID_HEADER]: requestIdHeader() }),
+  };
+  for (const status of errorStatuses()) {
+    const name = errorComponentName(status);
+    responses[name] = jsonResponse(ERROR_DESCRIPTIONS[status] ?? `Error ${status}.`, name, errorHeaders(status));
+    if (status !== 429) responses[rateLimitedComponentName(name)] = withRateLimitHeaders(responses[name], RATE_LIMIT_NOTE);
+  }
+  return responses;
+}
+
+/** The component response for an error status of an operation (the rate-limited variant for a rate-limited handler). */
+export function errorResponseName(status: number, rateLimited: boolean): string {
+  const name = errorComponentName(status);
+  return rateLimited && status !== 429 ? rateLimitedComponentName(name) : name;
+}
+
+/** Every component name the envelope uses (DTO schemas with these names are renamed). */
+export function envelopeComponentNames(): string[] {
+  return [...new Set([...Object.keys(envelopeSchemas()), ...Object.keys(envelopeResponses())])];
 }

@@ -72,7 +72,7 @@ const views = (): ViewRecord[] => [
 
 describe('createOpenApiDocument', () => {
   const { document, warnings } = createOpenApiDocument(views(), { prefix: '/djust/', title: 'T', version: '9', description: 'D' });
-  const op = (path: string) => document.paths[path].post;
+  const op = (path: string) => document.paths[path].post!;
 
   it('is an OpenAPI 3.1.0 document with info from the options', () => {
     assert.equal(document.openapi, '3.1.0');
@@ -80,14 +80,16 @@ describe('createOpenApiDocument', () => {
     assert.deepEqual(warnings, []);
   });
 
-  it('has one sorted post per exposeApi handler at /<prefix>/api/<slug>/<handler>/', () => {
+  it('has one sorted post per exposeApi handler at /<prefix>/api/<slug>/<handler>/, and the CSRF token endpoint', () => {
     assert.deepEqual(Object.keys(document.paths), [
       '/djust/api/api/call/',
+      '/djust/api/csrf',
       '/djust/api/exempt/call/',
       '/djust/api/order-detail/limited/',
       '/djust/api/order-detail/ping/',
       '/djust/api/order-detail/update_status/',
     ]);
+    for (const [path, item] of Object.entries(document.paths)) assert.deepEqual(Object.keys(item), [path === '/djust/api/csrf' ? 'get' : 'post'], path);
     assert.equal(operationPath('', 'a', 'b'), '/api/a/b/');
   });
 
@@ -96,7 +98,7 @@ describe('createOpenApiDocument', () => {
     assert.equal(operationIdFor('a-b', 'c'), 'a_b_c');
     const clash = createOpenApiDocument([view('a-b', [Token], [{ name: 'c' }]), view('a', [Token], [{ name: 'b_c' }])], { prefix: 'p' }).document;
     assert.deepEqual(
-      Object.values(clash.paths).map((p) => p.post.operationId),
+      Object.values(clash.paths).map((p) => p.post!.operationId),
       ['a_b_c', 'a_b_c_2'],
     );
     assert.deepEqual(op('/djust/api/api/call/').tags, ['api']);
@@ -116,33 +118,88 @@ describe('createOpenApiDocument', () => {
     assert.equal('deprecated' in op('/djust/api/order-detail/ping/'), false);
   });
 
-  it('request bodies: DTO $ref, required only with a required property; optional empty object without parameters', () => {
+  it('request bodies: DTO $ref as application/json and application/*+json, required only with a required property; optional object without parameters', () => {
     assert.deepEqual(op('/djust/api/order-detail/update_status/').requestBody, {
       required: true,
-      content: { 'application/json': { schema: { $ref: '#/components/schemas/UpdateDto' } } },
+      content: {
+        'application/json': { schema: { $ref: '#/components/schemas/UpdateDto' } },
+        'application/*+json': { schema: { $ref: '#/components/schemas/UpdateDto' } },
+      },
     });
-    assert.equal(op('/djust/api/order-detail/limited/').requestBody.required, false);
+    assert.equal(op('/djust/api/order-detail/limited/').requestBody!.required, false);
     const ping = op('/djust/api/order-detail/ping/').requestBody as any;
     assert.equal(ping.required, false);
     assert.equal(ping.content['application/json'].schema.type, 'object');
+    assert.match(ping.content['application/json'].schema.description, /not a JSON object \(an array, a scalar\) answers 400/);
   });
 
-  it('responses: envelope and the error statuses (429 on every operation, as the contract lists it); 503 only for rate-limited handlers', () => {
+  it('responses: envelope and the error statuses (429 on every operation, as the contract lists it; 503 on every operation too)', () => {
     const plain = Object.keys(op('/djust/api/order-detail/ping/').responses);
-    assert.deepEqual(plain, ['200', '400', '401', '403', '404', '413', '415', '429', '500', '2XX']);
+    assert.deepEqual(plain, ['200', '400', '401', '403', '404', '413', '415', '429', '500', '503', '2XX']);
     const limited = op('/djust/api/order-detail/limited/').responses as any;
     assert.deepEqual(Object.keys(limited), ['200', '400', '401', '403', '404', '413', '415', '429', '500', '503', '2XX']);
     const r429 = document.components.responses.DjustError429 as any;
     assert.equal(r429.headers['Retry-After'].required, true);
+    const r503 = document.components.responses.DjustError503 as any;
+    assert.equal(r503.headers['Retry-After'].required, true);
     assert.deepEqual((document.components.schemas.DjustError429.properties as any).error.enum, ['rate_limited']);
     assert.deepEqual(document.components.schemas.DjustSuccess.required, ['result', 'assigns']);
     assert.deepEqual(op('/djust/api/order-detail/limited/')['x-djust-rate-limit'], { limit: 5, ttl: 1000 });
     assert.deepEqual(op('/djust/api/order-detail/limited/')['x-djust-permissions'], ['orders.change']);
   });
 
+  it('every response of a rate-limited handler declares the RateLimit-* headers (not only 200/429); other handlers\' do not', () => {
+    const headersOf = (ref: any) => Object.keys((document.components.responses[ref.$ref.split('/').pop()] as any).headers ?? {});
+    for (const [status, ref] of Object.entries<any>(op('/djust/api/order-detail/limited/').responses)) {
+      assert.ok(headersOf(ref).includes('RateLimit-Remaining'), `limited ${status}`);
+    }
+    for (const [status, ref] of Object.entries<any>(op('/djust/api/order-detail/ping/').responses)) {
+      assert.equal(headersOf(ref).includes('RateLimit-Remaining'), status === '429', `ping ${status}`);
+    }
+    assert.equal((document.components.responses.DjustError400RateLimited as any).content['application/json'].schema.$ref, '#/components/schemas/DjustError400');
+  });
+
+  it('X-Request-Id: a required header on every response, an optional header parameter on every operation', () => {
+    for (const [name, response] of Object.entries<any>(document.components.responses)) {
+      assert.equal(response.headers?.['X-Request-Id']?.required, true, name);
+    }
+    for (const item of Object.values(document.paths)) {
+      for (const operation of [item.get, item.post].filter((o) => o !== undefined)) {
+        const param = operation.parameters?.find((p: any) => p.name === 'X-Request-Id') as any;
+        assert.deepEqual([param?.in, param?.required], ['header', false], operation.operationId);
+        const inline = Object.values<any>(operation.responses).filter((r) => r.$ref === undefined);
+        for (const response of inline) assert.equal(response.headers['X-Request-Id'].required, true, operation.operationId);
+      }
+    }
+  });
+
+  it('GET /<prefix>/api/csrf: { csrfToken }, 404 without a session, the session schemes (or none: it starts a session)', () => {
+    const csrf = document.paths['/djust/api/csrf'].get! as any;
+    assert.equal(csrf.operationId, 'djust_csrf_token');
+    assert.deepEqual(Object.keys(csrf.responses), ['200', '404', '503']);
+    assert.deepEqual(csrf.responses['200'], { $ref: '#/components/responses/DjustCsrfToken' });
+    assert.deepEqual(document.components.schemas.DjustCsrfToken.required, ['csrfToken']);
+    assert.equal(csrf.responses['404'].content['application/json'].schema.$ref, '#/components/schemas/DjustError404');
+    assert.deepEqual(csrf.security, [{ session: [] }, {}]);
+    assert.equal('requestBody' in csrf, false);
+    const tokenOnly = createOpenApiDocument([view('api', [Token], [{ name: 'call' }]), view('exempt', [Session], [{ name: 'call' }], { csrfExempt: true })], { prefix: 'djust' });
+    assert.equal(tokenOnly.document.paths['/djust/api/csrf'], undefined, 'only when an operation needs the CSRF header');
+  });
+
+  it('each error kind has its own details schema', () => {
+    const details = (status: number) => (document.components.schemas[`DjustError${status}`].properties as any).details;
+    assert.deepEqual(Object.keys(details(403).properties), ['permission', 'csrf']);
+    assert.deepEqual(Object.keys(details(401).properties), ['auth']);
+    assert.deepEqual(details(400).additionalProperties, { type: 'array', items: { type: 'string' }, description: 'The messages of one field.' });
+    assert.ok(details(400).properties.non_field_errors);
+    assert.equal(details(429).properties.retry_after.type, 'number');
+    assert.equal(details(413).properties.limit.type, 'integer');
+    assert.equal(details(500).properties.traceback.type, 'string');
+  });
+
   it('documents 504 only with a handler timeout', () => {
     const doc = createOpenApiDocument(views(), { prefix: 'djust', handlerTimeout: 1000 }).document;
-    assert.ok('504' in doc.paths['/djust/api/order-detail/ping/'].post.responses);
+    assert.ok('504' in doc.paths['/djust/api/order-detail/ping/'].post!.responses);
   });
 
   it('security: one alternative per auth class, in order; schemes in components', () => {
@@ -160,7 +217,7 @@ describe('createOpenApiDocument', () => {
 
   it('warns about a view without auth classes and an untyped parameter', () => {
     const result = createOpenApiDocument([view('x', [], [{ name: 'y', arity: 1 }])], { prefix: 'djust' });
-    assert.equal('security' in result.document.paths['/djust/api/x/y/'].post, false);
+    assert.equal('security' in result.document.paths['/djust/api/x/y/'].post!, false);
     assert.deepEqual(result.warnings.map((w) => w.operation), ['x.y', 'x.y']);
   });
 });

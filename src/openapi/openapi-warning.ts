@@ -24,3 +24,9 @@ export function formatOpenApiWarning(warning: OpenApiWarning): string {
   ].filter(Boolean);
   return `OpenAPI: ${where.length ? `${where.join(', ')}: ` : ''}${warning.reason}`;
 }
+
+/** Adds a DTO warning to `warnings` unless the same (schema, property, reason) is already there. */
+export function addSchemaWarning(warnings: OpenApiWarning[], schema: string, property: string | undefined, reason: string): void {
+  if (warnings.some((w) => w.schema === schema && w.property === property && w.reason === reason)) return;
+  warnings.push(property === undefined ? { schema, reason } : { schema, property, reason });
+}

@@ -28,16 +28,24 @@ export type JsonSchemaType = 'string' | 'number' | 'integer' | 'boolean' | 'obje
 /** An OpenAPI Operation Object (the parts nestjs-djust writes). */
 export interface OpenApiOperation {
   operationId: string;
-  tags: string[];
+  /** Absent on `GET /<prefix>/api/csrf`. */
+  tags?: string[];
   summary?: string;
   description?: string;
   deprecated?: boolean;
   parameters?: Record<string, unknown>[];
-  requestBody: Record<string, unknown>;
+  /** Absent on `GET /<prefix>/api/csrf`. */
+  requestBody?: Record<string, unknown>;
   responses: Record<string, unknown>;
   /** Absent when the view has no auth class (every call answers 401). */
   security?: Record<string, string[]>[];
   [key: string]: unknown;
+}
+
+/** An OpenAPI Path Item Object: a `post` per handler, a `get` for the CSRF token endpoint. */
+export interface OpenApiPathItem {
+  get?: OpenApiOperation;
+  post?: OpenApiOperation;
 }
 
 /** The generated OpenAPI 3.1.0 document. */
@@ -45,7 +53,7 @@ export interface OpenApiDocument {
   openapi: '3.1.0';
   info: { title: string; version: string; description?: string };
   tags: { name: string; description?: string }[];
-  paths: Record<string, { post: OpenApiOperation }>;
+  paths: Record<string, OpenApiPathItem>;
   components: {
     schemas: Record<string, JsonSchema>;
     responses: Record<string, Record<string, unknown>>;

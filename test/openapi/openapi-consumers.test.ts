@@ -33,7 +33,7 @@ export async function run(): Promise<void> {
     void result;
   }
   if (updated.error) {
-    const kind: 'validation_error' | 'unauthenticated' | 'permission_denied' | 'not_found' | 'payload_too_large' | 'unsupported_media_type' | 'rate_limited' | 'handler_error' =
+    const kind: 'validation_error' | 'unauthenticated' | 'permission_denied' | 'not_found' | 'payload_too_large' | 'unsupported_media_type' | 'rate_limited' | 'handler_error' | 'service_unavailable' =
       updated.error.error;
     void kind;
   }
@@ -57,7 +57,31 @@ export async function run(): Promise<void> {
     priority: 2, raw: 'bytes', confirm: 'yes',
   };
   await client.POST('/djust/api/order/everything/', { params: { header: { 'X-CSRF-Token': 'token' } }, body: everything });
+  await client.POST('/djust/api/order/ping/', { params: { header: { 'X-CSRF-Token': 'token', 'X-Request-Id': 'my-call.1' } } });
+  const csrf = await client.GET('/djust/api/csrf');
+  if (csrf.data) {
+    const token: string = csrf.data.csrfToken;
+    void token;
+  }
+  if (csrf.error) {
+    const kind: 'not_found' | 'service_unavailable' = csrf.error.error;
+    void kind;
+  }
 }
+
+/** Each error kind's details, as strict clients read them (a bare \`type: object\` would make them \`never\`). */
+type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+type Details<S extends keyof components['schemas']> = components['schemas'][S] extends { details: infer D } ? D : never;
+export const typedDetails: [
+  Equals<Details<'DjustError400'>['non_field_errors'], string[] | undefined>,
+  Equals<Details<'DjustError400'>['order_id'], string[]>,
+  Equals<Details<'DjustError401'>['auth'], string[] | undefined>,
+  Equals<Details<'DjustError403'>['csrf'], string[] | undefined>,
+  Equals<Details<'DjustError403'>['permission'], string[] | undefined>,
+  Equals<Details<'DjustError413'>['limit'], number | undefined>,
+  Equals<Details<'DjustError429'>['retry_after'], number | undefined>,
+  Equals<Details<'DjustError500'>['traceback'], string | undefined>,
+] = [true, true, true, true, true, true, true, true];
 `;
 
 /** Calls that must NOT type-check, one per file (each must yield at least one diagnostic). */
@@ -103,7 +127,19 @@ describe('OpenAPI document — real consumers', () => {
     assert.equal(old({ note: null }), true, '@IsOptional accepts null');
     const ping = validators.get('/djust/api/order/ping/')!;
     assert.equal(ping({}), true);
-    assert.equal(ping([]), false);
+    assert.equal(ping({ anything: 1 }), true, 'other keys are ignored');
+    assert.equal(ping([]), false, 'a parameterless handler answers 400 for an array');
+    assert.equal(ping(42), false, 'and for a scalar');
+    assert.equal(ping('x'), false);
+  });
+
+  it('documents every request body as application/json and application/*+json with one schema', () => {
+    for (const [path, item] of Object.entries(document.paths)) {
+      if (!item.post) continue;
+      const content = item.post.requestBody!.content as Record<string, { schema: unknown }>;
+      assert.deepEqual(Object.keys(content), ['application/json', 'application/*+json'], path);
+      assert.deepEqual(content['application/*+json'].schema, content['application/json'].schema, path);
+    }
   });
 
   it('openapi-typescript generates types a typed openapi-fetch client type-checks against', async () => {

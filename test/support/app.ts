@@ -47,7 +47,7 @@ export async function bootApp(
  * from one of its documented operations must validate against the schema of
  * that operation and status (body and required headers), or the call throws.
  */
-const checkers = new Map<string, { paths: Set<string>; check: (seen: SeenResponse) => string[] }>();
+const checkers = new Map<string, { operations: Set<string>; check: (seen: SeenResponse) => string[] }>();
 let validated = 0;
 
 /** How many responses this process validated against an OpenAPI document so far. */
@@ -57,20 +57,21 @@ async function watchResponses(url: string): Promise<void> {
   try {
     const res = await fetch(`${url}/djust/api/openapi.json`);
     if (res.status !== 200) return;
-    const document = (await res.json()) as { paths?: Record<string, unknown> };
-    checkers.set(url, { paths: new Set(Object.keys(document.paths ?? {})), check: responseChecker(document) });
+    const document = (await res.json()) as { paths?: Record<string, Record<string, unknown>> };
+    const operations = Object.entries(document.paths ?? {}).flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`));
+    checkers.set(url, { operations: new Set(operations), check: responseChecker(document) });
   } catch {
     // not a djust app with the default prefix: nothing to validate against
   }
 }
 
 function validateResponse(url: string, method: string, status: number, headers: Headers, body: unknown): void {
-  if (method !== 'POST') return;
   const { origin, pathname } = new URL(url);
   const watched = checkers.get(origin);
   if (!watched) return;
-  const path = pathname.endsWith('/') ? pathname : `${pathname}/`;
-  if (!watched.paths.has(path)) return; // a probe of an operation that does not exist
+  // The documented operation this request reached (a handler's path answers with or without its trailing slash).
+  const path = [pathname, `${pathname}/`].find((p) => watched.operations.has(`${method} ${p}`));
+  if (path === undefined) return; // a probe of an operation that does not exist
   const problems = watched.check({ method, path, status, headers: Object.fromEntries(headers), body });
   validated++;
   if (problems.length) throw new Error(`the response does not match the OpenAPI document:\n${problems.join('\n')}`);

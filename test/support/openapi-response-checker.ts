@@ -18,10 +18,25 @@ export interface SeenResponse {
 }
 
 /**
+ * Response headers of the djust contract: when an answer carries one, the
+ * documented response must declare it (the document says what the server does).
+ */
+const CONTRACT_HEADERS = ['x-request-id', 'retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset'];
+
+/** A header's text as the JSON value its schema describes (`"3"` → 3 for an integer or number header). */
+function headerValue(text: string, schema: any): unknown {
+  const types = [schema?.type].flat();
+  if ((types.includes('integer') || types.includes('number')) && /^-?\d+(\.\d+)?$/.test(text)) return Number(text);
+  return text;
+}
+
+/**
  * A checker for real responses: finds the operation's response for the status
  * (exact code, else `2XX`-style range, else `default`), resolves component
- * `$ref`s, validates the JSON body against its schema (Ajv 2020-12, strict) and
- * checks required headers. Returns the problems (empty = valid).
+ * `$ref`s, validates the JSON body against its schema (Ajv 2020-12, strict),
+ * checks the required headers are there, every header value matches its
+ * schema, and every contract header sent ({@link CONTRACT_HEADERS}) is
+ * declared. Returns the problems (empty = valid).
  */
 export function responseChecker(document: any): (seen: SeenResponse) => string[] {
   const ajv = new Ajv2020({ strict: true, allowUnionTypes: true, allErrors: true });
@@ -44,12 +59,28 @@ export function responseChecker(document: any): (seen: SeenResponse) => string[]
     const response = deref(operation.responses[key]);
     if (!response) return [`${seen.method} ${seen.path}: status ${code} is not documented`];
     const problems: string[] = [];
-    for (const [name, header] of Object.entries<any>(response.headers ?? {})) {
-      if (header.required && !(name.toLowerCase() in seen.headers)) problems.push(`${seen.path} ${code}: missing header ${name}`);
+    const declared = new Map(Object.entries<any>(response.headers ?? {}).map(([name, header]) => [name.toLowerCase(), header]));
+    for (const [name, header] of declared) {
+      const text = seen.headers[name];
+      if (text === undefined) {
+        if (header.required) problems.push(`${seen.path} ${code}: missing header ${name}`);
+        continue;
+      }
+      if (!header.schema) continue;
+      const headerKey = `header ${JSON.stringify(header.schema)}`;
+      let validate = cache.get(headerKey);
+      if (!validate) {
+        validate = ajv.compile(toDefs(header.schema) as object);
+        cache.set(headerKey, validate);
+      }
+      if (!validate(headerValue(text, header.schema))) problems.push(`${seen.path} ${code}: header ${name}: ${JSON.stringify(text)} ${ajv.errorsText(validate.errors)}`);
+    }
+    for (const name of CONTRACT_HEADERS) {
+      if (name in seen.headers && !declared.has(name)) problems.push(`${seen.path} ${code}: header ${name} is sent but not documented`);
     }
     const schema = response.content?.['application/json']?.schema;
     if (schema) {
-      const cacheKey = `${seen.path} ${key}`;
+      const cacheKey = `${seen.method} ${seen.path} ${key}`;
       let validate = cache.get(cacheKey);
       if (!validate) {
         validate = ajv.compile({ $defs, ...(toDefs(schema) as object) });
