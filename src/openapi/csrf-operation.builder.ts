@@ -15,24 +15,27 @@ export const CSRF_OPERATION_ID = 'djust_csrf_token';
 
 /**
  * `GET /<prefix>/api/csrf`, documented when an operation takes the CSRF
- * header, so that generated clients can fetch the token: 200 `{ csrfToken }`,
- * 404 without a session middleware, 503 when the session store fails. Its
- * security is the session schemes of the auth classes that need CSRF, or none:
- * without a session cookie a new session is started (`Set-Cookie`).
+ * header, so that generated clients can fetch the token: 200 `{ csrfToken }`
+ * to a logged-in session, 401 to anyone else (an anonymous caller never gets
+ * a session stored for it), 404 without a session middleware, 503 when the
+ * session store fails. Its security is the session schemes of the auth
+ * classes that need CSRF.
  * Adds the component responses it refers to to `used`.
  */
 export function csrfTokenOperation(operationId: string, sessionSchemes: readonly string[], used: Set<string>): OpenApiOperation {
   used.add(CSRF_TOKEN_COMPONENT);
+  used.add(errorComponentName(401));
   used.add(errorComponentName(503));
   return {
     operationId,
     summary: 'CSRF token of the session',
     description:
-      'Returns the CSRF token of the caller\'s session, to send in the `X-CSRF-Token` header of the operations that need it. ' +
-      'Without a session cookie a new session is started (`Set-Cookie`); the token is stable within a session.',
+      'Returns the CSRF token of the caller\'s logged-in session, to send in the `X-CSRF-Token` header of the operations that need it; ' +
+      'the token is stable within a session. A caller without a logged-in session gets 401 (and no session is stored for it).',
     parameters: [requestIdParameter()],
     responses: {
       '200': responseRef(CSRF_TOKEN_COMPONENT),
+      '401': responseRef(errorComponentName(401)),
       '404': {
         description: 'Not found: the app runs no session middleware on this route (clients authenticated by a token need no CSRF token).',
         headers: { [REQUEST_ID_HEADER]: requestIdHeader() },
@@ -40,6 +43,6 @@ export function csrfTokenOperation(operationId: string, sessionSchemes: readonly
       },
       '503': responseRef(errorComponentName(503)),
     },
-    security: [...sessionSchemes.map((name) => ({ [name]: [] })), {}],
+    security: sessionSchemes.map((name) => ({ [name]: [] })),
   };
 }

@@ -173,14 +173,14 @@ describe('createOpenApiDocument', () => {
     }
   });
 
-  it('GET /<prefix>/api/csrf: { csrfToken }, 404 without a session, the session schemes (or none: it starts a session)', () => {
+  it('GET /<prefix>/api/csrf: { csrfToken } to a logged-in session, 401 to anyone else, 404 without a session middleware, the session schemes', () => {
     const csrf = document.paths['/djust/api/csrf'].get! as any;
     assert.equal(csrf.operationId, 'djust_csrf_token');
-    assert.deepEqual(Object.keys(csrf.responses), ['200', '404', '503']);
+    assert.deepEqual(Object.keys(csrf.responses), ['200', '401', '404', '503']);
     assert.deepEqual(csrf.responses['200'], { $ref: '#/components/responses/DjustCsrfToken' });
     assert.deepEqual(document.components.schemas.DjustCsrfToken.required, ['csrfToken']);
     assert.equal(csrf.responses['404'].content['application/json'].schema.$ref, '#/components/schemas/DjustError404');
-    assert.deepEqual(csrf.security, [{ session: [] }, {}]);
+    assert.deepEqual(csrf.security, [{ session: [] }]);
     assert.equal('requestBody' in csrf, false);
     const tokenOnly = createOpenApiDocument([view('api', [Token], [{ name: 'call' }]), view('exempt', [Session], [{ name: 'call' }], { csrfExempt: true })], { prefix: 'djust' });
     assert.equal(tokenOnly.document.paths['/djust/api/csrf'], undefined, 'only when an operation needs the CSRF header');

@@ -73,11 +73,16 @@ function warnUntyped(schema: JsonSchema, validators: PropertyValidators, element
   }
 }
 
-/** Required = not `@IsOptional()` and rejected when absent; `@ApiProperty({ required: true })` forces it, `false` cannot lift it. */
+/**
+ * Required = neither `@IsOptional()` nor `@ValidateIf()`, whatever the other
+ * decorators — the rule validation applies (a missing value, or `null`, is
+ * "This field is required."). `@ApiProperty({ required: true })` forces it;
+ * `required: false` cannot lift it.
+ */
 function isRequired(validators: PropertyValidators, api: ApiPropertyMetadata | undefined, context: PropertySchemaContext): boolean {
-  const required = (!validators.optional && validators.rejectsUndefined) || api?.required === true;
+  const required = !validators.optional || api?.required === true;
   if (api?.required === false && required) {
-    context.warn('@ApiProperty({ required: false }) but the validators reject a missing value (no @IsOptional); documented as required');
+    context.warn('@ApiProperty({ required: false }) but the property has no @IsOptional(): validation requires it; documented as required');
   }
   return required;
 }

@@ -64,7 +64,7 @@ export async function run(): Promise<void> {
     void token;
   }
   if (csrf.error) {
-    const kind: 'not_found' | 'service_unavailable' = csrf.error.error;
+    const kind: 'unauthenticated' | 'not_found' | 'service_unavailable' = csrf.error.error;
     void kind;
   }
 }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fastifyCookie from '@fastify/cookie';
 import fastifySession from '@fastify/session';
-import { Injectable, Module, type INestApplication } from '@nestjs/common';
+import { Controller, HttpCode, Injectable, Module, Post, Req, type INestApplication } from '@nestjs/common';
 import session from 'express-session';
 import { IsBoolean, IsInt, IsOptional, Min } from 'class-validator';
 import { DjustModule, EventHandler, LiveView, LiveViewBase, RateLimit, SessionAuth } from '../../src/index.js';
@@ -154,8 +154,8 @@ for (const adapter of ADAPTERS) {
 
     it('documents GET /djust/api/csrf (a view uses SessionAuth) and its 404 without a session middleware', async () => {
       const operation = document.paths['/djust/api/csrf'].get;
-      assert.deepEqual(Object.keys(operation.responses), ['200', '404', '503']);
-      assert.deepEqual(operation.security, [{ session: [] }, {}]);
+      assert.deepEqual(Object.keys(operation.responses), ['200', '401', '404', '503']);
+      assert.deepEqual(operation.security, [{ session: [] }]);
       await validated(1, async () => {
         const res = await request(url('csrf'));
         assert.deepEqual([res.status, res.body.error], [404, 'not_found']);
@@ -164,8 +164,20 @@ for (const adapter of ADAPTERS) {
   });
 }
 
+/** Logs the caller in: the session holds a user (what SessionAuth reads), so it may have a CSRF token. */
+@Controller()
+class LoginController {
+  @Post('login')
+  @HttpCode(200)
+  login(@Req() req: { session: Record<string, unknown> }) {
+    req.session.user = { id: 1 };
+    return { ok: true };
+  }
+}
+
 @Module({
   imports: [DjustModule.forRoot({ authClasses: [SessionAuth] })],
+  controllers: [LoginController],
   providers: [NotesView],
 })
 class SessionModule {}
@@ -193,14 +205,17 @@ for (const adapter of ADAPTERS) {
       await running?.close();
     });
 
-    it('GET /djust/api/csrf answers { csrfToken }; with the store down it and every operation answer 503 with Retry-After', async () => {
+    it('GET /djust/api/csrf: 401 when anonymous, { csrfToken } once logged in; with the store down it and every operation answer 503 with Retry-After', async () => {
       running = await bootWithSessions(adapter, store);
-      await validated(3, async () => {
-        const csrf = await request(`${running.url}/djust/api/csrf`);
+      await validated(4, async () => {
+        const anonymous = await request(`${running.url}/djust/api/csrf`);
+        assert.deepEqual([anonymous.status, anonymous.body.error], [401, 'unauthenticated']);
+        const login = await fetch(`${running.url}/login`, { method: 'POST' });
+        const cookie = cookieHeader(login.headers.getSetCookie());
+        assert.ok(cookie, 'the login started a session');
+        const csrf = await request(`${running.url}/djust/api/csrf`, { headers: { cookie } });
         assert.equal(csrf.status, 200);
         assert.equal(typeof csrf.body.csrfToken, 'string');
-        const cookie = cookieHeader(csrf.headers.getSetCookie());
-        assert.ok(cookie, 'a session was started');
         store.failing = true;
         const call = await post(`${running.url}/djust/api/notes/list/`, {}, { cookie, 'x-csrf-token': csrf.body.csrfToken });
         assert.deepEqual([call.status, call.body.error, call.headers.get('retry-after')], [503, 'service_unavailable', '1']);
