@@ -1,10 +1,11 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { HandlerRecord, ViewRecord } from '../../discovery/view-record.interface.js';
 import { ViewRegistry } from '../../discovery/view-registry.js';
-import { DtoSchemaFactory } from '../../openapi/dto-schema.factory.js';
+import { createHandlerInputSchemas } from '../../openapi/handler-input-schemas.factory.js';
+import { formatOpenApiWarning } from '../../openapi/openapi-warning.js';
+import { DjustOpenApiService } from '../../openapi/openapi.service.js';
 import type { JsonSchema } from '../../openapi/openapi.types.js';
 import { toolName } from '../../protocol/routes.js';
-import { inlineSchema } from './mcp-input-schema.js';
 
 /** What `tools/list` says of a tool. */
 export interface McpToolDefinition {
@@ -31,11 +32,19 @@ const TOOL_NAME = /^[A-Za-z0-9_.-]{1,128}$/;
  * and again only when the registry changes; never per request.
  */
 @Injectable()
-export class McpToolCatalog {
+export class McpToolCatalog implements OnApplicationBootstrap {
   private readonly logger = new Logger('Djust');
   private built: { version: number; tools: ReadonlyMap<string, McpTool> } | undefined;
 
-  constructor(private readonly registry: ViewRegistry) {}
+  constructor(
+    private readonly registry: ViewRegistry,
+    private readonly openApi: DjustOpenApiService,
+  ) {}
+
+  /** Builds the tools once at startup, so their schema warnings are logged then. */
+  onApplicationBootstrap(): void {
+    void this.tools;
+  }
 
   /** Every tool, by name. */
   get tools(): ReadonlyMap<string, McpTool> {
@@ -44,7 +53,8 @@ export class McpToolCatalog {
   }
 
   private build(): ReadonlyMap<string, McpTool> {
-    const schemas = new DtoSchemaFactory();
+    const mcpViews = this.registry.views.filter((v) => [...v.handlers.values()].some((h) => h.options.exposeMcp));
+    const schemas = createHandlerInputSchemas(mcpViews);
     const tools = new Map<string, McpTool>();
     for (const record of this.registry.views) {
       for (const handler of record.handlers.values()) {
@@ -54,7 +64,7 @@ export class McpToolCatalog {
           this.logger.warn(`${record.viewClass.name}.${handler.name}: "${name}" is not a valid MCP tool name (letters, digits, "_", "-", "."); it is not served over MCP.`);
           continue;
         }
-        const inputSchema = handler.dtoType ? inlineSchema(schemas.ref(handler.dtoType), schemas.schemas) : { type: 'object' as const };
+        const inputSchema = schemas.get(record.slug, handler.name) ?? { type: 'object' };
         const { title, description, summary } = handler.options;
         const definition: McpToolDefinition = {
           name,
@@ -65,6 +75,9 @@ export class McpToolCatalog {
         tools.set(name, { record, handler, definition: Object.freeze(definition) });
       }
     }
+    // A DTO exposed over HTTP too was already reported with the OpenAPI document's warnings.
+    const reported = new Set(this.openApi.getWarnings().map(formatOpenApiWarning));
+    for (const line of new Set(schemas.warnings.map(formatOpenApiWarning))) if (!reported.has(line)) this.logger.warn(`MCP input schema: ${line}`);
     return tools;
   }
 }
