@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 // Runs every compiled test (`.build/test/**/*.test.js`, `.build/src/**/*.spec.js`) with
-// node's built-in test runner and ends with the plain line `N passed, N failed`.
+// node's built-in test runner and ends with the plain line `N passed, N failed`
+// (`, N skipped` added when tests were skipped or todo). Output: node's spec reporter,
+// with todo tests never shown as failures (scripts/test-reporter.mjs).
 // Usage: node scripts/run-tests.mjs [substring filter ...]
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const roots = ['.build/test', '.build/src'];
 const filters = process.argv.slice(2);
@@ -25,7 +28,7 @@ if (selected.length === 0) {
 }
 const child = spawn(
   process.execPath,
-  ['--test', '--test-reporter=spec', '--test-concurrency=2', '--test-timeout=120000', ...selected],
+  ['--test', `--test-reporter=${fileURLToPath(new URL('./test-reporter.mjs', import.meta.url))}`, '--test-concurrency=2', '--test-timeout=120000', ...selected],
   { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_ENV: 'test' } },
 );
 let out = '';
@@ -36,6 +39,7 @@ child.on('close', (code) => {
   const num = (k) => Number((plain.match(new RegExp(`^\\S*\\s*${k} (\\d+)\\s*$`, 'm')) || [])[1] ?? 0);
   const passed = num('pass');
   const failed = num('fail') + num('cancelled');
-  console.log(`${passed} passed, ${failed} failed`);
+  const skipped = num('skipped') + num('todo');
+  console.log(`${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`);
   process.exit(code === 0 && failed === 0 ? 0 : 1);
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ADAPTERS, bootApp, post, request, type JsonResponse, type RunningApp } from '../support/app.js';
+import { DjustOpenApiService } from 'nestjs-djust';
 import { ack, connectSocket, mountAndCall } from '../support/auth-socket.js';
 import { shipOrder } from './readme/ws-client.js';
 import { LEAKED_SECRET, signJwt, tokenAppModule, unsignedJwt } from './token-app.fixture.js';
@@ -61,6 +62,13 @@ for (const adapter of ADAPTERS) {
         const res = await call('seed-order', 'me', bearer('tok-bob'));
         assert.equal(res.status, 200, res.text);
         assert.deepEqual(res.body, { result: { username: 'bob', transport: 'http' }, assigns: {} });
+      });
+
+      it('the README’s TokenAuth is documented as an http bearer scheme, without an OpenAPI warning', async () => {
+        assert.deepEqual(running.app.get(DjustOpenApiService).getWarnings().filter((w) => w.authClass === 'TokenAuth'), []);
+        const document = (await request(`${running.url}/djust/api/openapi.json`)).body;
+        assert.deepEqual(document.paths['/djust/api/seed-order/me/'].post.security, [{ bearer: [] }]);
+        assert.deepEqual(document.components.securitySchemes.bearer, { type: 'http', scheme: 'bearer' }, 'Swagger asks for the token, not an Authorization header value');
       });
 
       it('a passport-http-bearer strategy listed directly: validate()’s user, no CSRF', async () => {

@@ -18,8 +18,20 @@ const adapter = process.env.DJUST_RL_ADAPTER === 'fastify' ? 'fastify' : 'expres
 const failure = process.env.DJUST_RL_FAILURE === 'open' ? 'open' : 'closed';
 if (!url) throw new Error('DJUST_RL_REDIS_URL is required');
 
+/**
+ * Bound on one Redis command, and on connecting, ms. A dead Redis is seen at
+ * once (connection closed or refused, no offline queue), so this only bounds a
+ * Redis that hangs. It must be far longer than any stall of a busy machine: a
+ * command that times out after Redis counted it turns into a storage failure,
+ * so `'closed'` answers 503 for a hit the bucket did count (fewer than `limit`
+ * allowed) and `'open'` lets through a call Redis refused (more). With the 1 s
+ * of FAIL_FAST_REDIS_OPTIONS this made the exact-count tests flaky on a loaded
+ * machine (issue 12.16).
+ */
+const REDIS_TIMEOUT_MS = 30_000;
+
 // Fail fast while Redis is down (no offline queue), reconnect every 50 ms.
-const client = await connectTestRedis(url, { retryStrategy: () => 50 });
+const client = await connectTestRedis(url, { retryStrategy: () => 50, commandTimeout: REDIS_TIMEOUT_MS, connectTimeout: REDIS_TIMEOUT_MS });
 const running = await bootRateLimitApp(rateLimitModule({ storage: new RedisThrottlerStorage(client as unknown as RedisScriptClient), failure }), adapter);
 process.stdout.write(`LISTENING ${new URL(running.url).port}\n`);
 

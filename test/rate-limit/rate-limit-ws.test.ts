@@ -124,13 +124,9 @@ for (const adapter of ADAPTERS) {
         assert.equal((await alice.event(await alice.mountRef('order'), 'refund', { order_id: 7 })).result.refunded, true);
       }));
 
-    // Express: the gateway computes the handshake IP with the app's compiled `trust proxy`
-    // (src/gateway/handshake-ip.ts). Fastify keeps its `trustProxy` option private, so the
-    // socket's caller IP is the TCP peer there: behind a trusted proxy an anonymous socket
-    // and an HTTP call of the same client land in different buckets (never a raw
-    // X-Forwarded-For, so nothing is spoofable). Known gap, see the report.
-    const trustProxyGap = adapter === 'fastify' ? 'fastify hides trustProxy: the socket caller IP is the TCP peer' : undefined;
-    it('behind a trusted proxy, a socket and an HTTP call from the same forwarded client share its IP bucket', { todo: trustProxyGap }, () =>
+    // The gateway computes a handshake's caller IP like the adapter's req.ip: express's
+    // public `trust proxy` setting, fastify's `trustProxy` option (src/gateway/handshake-ip.ts).
+    it('behind a trusted proxy, a socket and an HTTP call from the same forwarded client share its IP bucket', () =>
       withApp(
         adapter,
         async ({ http, connect }) => {

@@ -15,6 +15,7 @@ export const USERS: Record<string, TestUser> = {
   'token-bob': { id: 2, username: 'bob', permissions: ['orders.view_order'] },
   'token-carol': { id: 3, username: 'carol', permissions: [] },
   'token-root': { id: 4, username: 'root', permissions: [], isSuperuser: true },
+  'token-erin': { id: 5, username: 'erin', permissions: [] },
 };
 
 /** Bearer-token auth for tests: `Authorization: Bearer token-alice`. CSRF-exempt. */

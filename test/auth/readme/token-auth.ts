@@ -5,6 +5,8 @@ import { UserRepository } from './user.repository.js';
 @Injectable()
 export class TokenAuth implements DjustAuth {
   static csrfExempt = true; // a header token is not sent by browsers on their own
+  // OpenAPI: an http bearer scheme, so Swagger's Authorize asks for the token itself
+  static openapi = { name: 'bearer', scheme: { type: 'http', scheme: 'bearer' } };
   constructor(private readonly users: UserRepository) {}
   authenticate(req: { headers: Record<string, string | undefined> }) {
     const token = /^Bearer (\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
