@@ -169,6 +169,13 @@ class Model {
   }
 }
 
+/** A Date whose ISO string is its own (toPlain calls `toISOString` on the object). */
+class StampDate extends Date {
+  override toISOString(): string {
+    return `stamp:${super.toISOString()}`;
+  }
+}
+
 const FN = () => 1;
 const PRIMS: readonly unknown[] = [0, 1, 2, -0, 2.5, -7, NaN, Infinity, '', 'a', 'b', 'SKU-1', '\u2028', true, false, null, undefined, FN, Symbol.for('s')];
 /** Row keys, including ones the generated code must quote or treat specially. */
@@ -176,7 +183,7 @@ const KEYS = ['id', 'name', 'qty', 'ok', '__proto__', 'toJSON', '0', '7', 'const
 
 type Desc =
   | { t: 'prim'; i: number }
-  | { t: 'date'; ms: number }
+  | { t: 'date'; ms: number; sub?: boolean }
   | { t: 'map'; e: [string, Desc][] }
   | { t: 'set'; e: Desc[] }
   | { t: 'model'; id: number }
@@ -209,7 +216,7 @@ const KEY_LISTS: readonly string[][] = [
 const { desc } = fc.letrec<{ desc: Desc; leaf: Desc }>((tie) => ({
   leaf: fc.oneof(
     { weight: 8, arbitrary: primDesc },
-    { weight: 1, arbitrary: fc.constantFrom(0, 1, 86_400_000, NaN).map((ms): Desc => ({ t: 'date', ms })) },
+    { weight: 1, arbitrary: fc.record({ ms: fc.constantFrom(0, 1, 86_400_000, NaN), sub: fc.boolean() }).map(({ ms, sub }): Desc => ({ t: 'date', ms, sub })) },
     { weight: 1, arbitrary: fc.integer({ min: 0, max: 3 }).map((id): Desc => ({ t: 'model', id })) },
   ),
   desc: fc.oneof(
@@ -256,7 +263,7 @@ function live(d: Desc): unknown {
     case 'prim':
       return PRIMS[d.i] === FN ? () => 1 : PRIMS[d.i];
     case 'date':
-      return new Date(d.ms);
+      return d.sub ? new StampDate(d.ms) : new Date(d.ms);
     case 'map':
       return new Map(d.e.map(([k, v]) => [k, live(v)]));
     case 'set':
@@ -311,7 +318,7 @@ type Mutation =
   | { m: 'proto'; a: ArrayRef; i: number; to: 'null' | 'model' | 'object' }
   | { m: 'rowToJSON'; a: ArrayRef; i: number; v: Desc; enumerable: boolean }
   | { m: 'bigint'; a: ArrayRef; i: number; k: string }
-  | { m: 'date'; ms: number }
+  | { m: 'date'; ms: number; patch: boolean }
   | { m: 'mapSet'; k: string; v: Desc }
   | { m: 'setAdd'; v: Desc }
   | { m: 'signedZero'; a: ArrayRef; i: number; j: number };
@@ -343,7 +350,7 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ m: fc.constant('proto' as const), a: arrayRef, i: idx, to: fc.constantFrom('null' as const, 'model' as const, 'object' as const) }) },
   { weight: 1, arbitrary: fc.record({ m: fc.constant('rowToJSON' as const), a: arrayRef, i: idx, v: desc, enumerable: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ m: fc.constant('bigint' as const), a: arrayRef, i: idx, k: key }) },
-  { weight: 1, arbitrary: fc.record({ m: fc.constant('date' as const), ms: fc.constantFrom(0, 5, NaN) }) },
+  { weight: 2, arbitrary: fc.record({ m: fc.constant('date' as const), ms: fc.constantFrom(0, 5, NaN), patch: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ m: fc.constant('mapSet' as const), k: fc.constantFrom('k', 'z'), v: desc }) },
   { weight: 1, arbitrary: fc.record({ m: fc.constant('setAdd' as const), v: desc }) },
   { weight: 2, arbitrary: fc.record({ m: fc.constant('signedZero' as const), a: arrayRef, i: idx, j: fc.nat({ max: 5 }) }) },
@@ -452,13 +459,16 @@ function apply(view: Bag, mu: Mutation): void {
     case 'bigint':
       if (row) row[mu.k] = 1n;
       return;
-    case 'date':
-      if (view.when instanceof Date) view.when.setTime(mu.ms);
+    case 'date': {
+      // setTime on the Date assign and on the first Date in a row; or give that one its own toISOString.
+      const change = (d: Date) => (mu.patch ? Object.defineProperty(d, 'toISOString', { value: () => `own:${mu.ms}`, configurable: true }) : d.setTime(mu.ms));
+      if (view.when instanceof Date) change(view.when);
       for (const r of target(view, 0) ?? []) {
         const d = typeof r === 'object' && r !== null ? Object.values(r).find((x) => x instanceof Date) : undefined;
-        if (d) return void (d as Date).setTime(mu.ms);
+        if (d) return void change(d as Date);
       }
       return;
+    }
     case 'mapSet':
       if (view.map instanceof Map) view.map.set(mu.k, live(mu.v));
       return;

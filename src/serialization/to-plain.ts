@@ -71,7 +71,7 @@ function walk(value: unknown, ancestors: Set<object>, depth: number, previous: P
   try {
     if (Array.isArray(obj)) return walkArray(obj, ancestors, depth, previous);
     const proto = Object.getPrototypeOf(obj);
-    if (obj instanceof Date) return Number.isNaN(obj.getTime()) ? null : obj.toISOString();
+    if (obj instanceof Date) return isoOf(obj);
     if (typeof (obj as { toJSON?: unknown }).toJSON === 'function') {
       return walk((obj as { toJSON(): unknown }).toJSON(), ancestors, depth + 1, undefined);
     }
@@ -179,6 +179,35 @@ function shapeOfRow(value: unknown): RowShape | undefined {
   return rowShapeFor(Object.keys(value), sameField);
 }
 
+const nativeGetTime = Date.prototype.getTime;
+const nativeToISOString = Date.prototype.toISOString;
+const isNative = (fn: unknown) => typeof fn === 'function' && /\{\s*\[native code\]\s*\}\s*$/.test(Function.prototype.toString.call(fn));
+/** Whether `Date.prototype.toISOString`/`getTime` are the engine's own (pure functions of the time value) at load. */
+const isoMemoUsable = isNative(nativeGetTime) && isNative(nativeToISOString);
+/**
+ * The ISO string last computed for a Date, with the time it was computed for:
+ * `toISOString` is slow (about a microsecond) and a Date in a row is compared on
+ * every diff. Used only while the Date reads `getTime`/`toISOString` from the
+ * engine's own methods, so the string is a pure function of the time.
+ */
+const isoMemo = new WeakMap<Date, { time: number; iso: string }>();
+
+/** A Date's plain form, `Number.isNaN(d.getTime()) ? null : d.toISOString()`, remembered per Date and time. */
+function isoOf(date: Date): string | null {
+  const time = date.getTime();
+  if (Number.isNaN(time)) return null;
+  if (!isoMemoUsable || date.getTime !== nativeGetTime || date.toISOString !== nativeToISOString) return date.toISOString();
+  const memo = isoMemo.get(date);
+  if (memo !== undefined) {
+    if (memo.time === time) return memo.iso;
+    memo.time = time;
+    return (memo.iso = date.toISOString());
+  }
+  const iso = date.toISOString();
+  isoMemo.set(date, { time, iso });
+  return iso;
+}
+
 /** Sets a key without ever invoking the `__proto__` setter. */
 function defineKey(out: Record<string, Plain>, key: string, value: Plain): void {
   if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
@@ -252,14 +281,20 @@ function same(value: unknown, plain: Plain | undefined, dropped: null | undefine
         i = shape.scanEqual(value, plain, i, n);
         if (i < 0) return false;
         if (i === n) break;
-        if (!same(value[i], plain[i], null)) return false;
+        const item = value[i];
+        if (item !== plain[i] && !same(item, plain[i], null)) return false;
       }
       return true;
     }
-    for (let i = 0; i < n; i++) if (!same(value[i], plain[i], null)) return false;
+    // `item === plain[i]` answers for equal primitives without a call (and for a plain
+    // value, which is its own plain form); everything else goes through `same`.
+    for (let i = 0; i < n; i++) {
+      const item = value[i];
+      if (item !== plain[i] && !same(item, plain[i], null)) return false;
+    }
     return true;
   }
-  if (value instanceof Date) return plain === (Number.isNaN(value.getTime()) ? null : value.toISOString());
+  if (value instanceof Date) return plain === isoOf(value);
   const proto = Object.getPrototypeOf(value);
   if ((proto !== objectProto && proto !== null) || typeof (value as { toJSON?: unknown }).toJSON === 'function') {
     // class-transformer / toJSON decide: compare their output
@@ -272,7 +307,8 @@ function same(value: unknown, plain: Plain | undefined, dropped: null | undefine
   for (const key of Object.keys(record)) {
     let other: Plain | undefined = plain[key];
     if (other !== undefined && !Object.prototype.hasOwnProperty.call(plain, key)) other = undefined;
-    if (!same(record[key], other, undefined)) return false;
+    const item = record[key];
+    if (item !== other && !same(item, other, undefined)) return false;
     if (other !== undefined) count++;
   }
   let total = 0;
