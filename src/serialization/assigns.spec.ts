@@ -209,6 +209,7 @@ const KEY_LISTS: readonly string[][] = [
   ['name', 'id'],
   ['__proto__', 'id'],
   ['0', '7', 'id'],
+  ['0', '1'],
   ['toJSON', 'name'],
   ['constructor', 'a b', '"q\\', '\u2028', '${x}', '}'],
 ];
@@ -321,7 +322,8 @@ type Mutation =
   | { m: 'date'; ms: number; patch: boolean }
   | { m: 'mapSet'; k: string; v: Desc }
   | { m: 'setAdd'; v: Desc }
-  | { m: 'signedZero'; a: ArrayRef; i: number; j: number };
+  | { m: 'signedZero'; a: ArrayRef; i: number; j: number }
+  | { m: 'arrayRow'; a: ArrayRef; i: number; plainProto: boolean };
 
 const ASSIGN_NAMES = ['scalar', 'rows', 'nested', 'other', 'when', 'map', 'set', 'fresh', '__proto__'];
 const idx = fc.nat({ max: 60 });
@@ -354,6 +356,7 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ m: fc.constant('mapSet' as const), k: fc.constantFrom('k', 'z'), v: desc }) },
   { weight: 1, arbitrary: fc.record({ m: fc.constant('setAdd' as const), v: desc }) },
   { weight: 2, arbitrary: fc.record({ m: fc.constant('signedZero' as const), a: arrayRef, i: idx, j: fc.nat({ max: 5 }) }) },
+  { weight: 1, arbitrary: fc.record({ m: fc.constant('arrayRow' as const), a: arrayRef, i: idx, plainProto: fc.boolean() }) },
 );
 
 class TestView extends LiveViewBase {}
@@ -475,6 +478,10 @@ function apply(view: Bag, mu: Mutation): void {
     case 'setAdd':
       if (view.set instanceof Set) view.set.add(live(mu.v));
       return;
+    case 'arrayRow':
+      // The row's values as an array — with Object.prototype as its prototype, still an array to toPlain.
+      if (arr && row) arr[mu.i % arr.length] = mu.plainProto ? Object.setPrototypeOf(Object.values(row), Object.prototype) : Object.values(row);
+      return;
     case 'signedZero': {
       // 0 and -0 compare equal (no change), but a row rebuilt for another change must keep the live sign.
       const keys = row ? Object.keys(row) : [];
@@ -575,6 +582,21 @@ describe('diffAssigns fast paths', () => {
     assert.equal(equalsPlain(list, plain), false);
     assert.throws(() => toPlain(list), { name: 'SerializationError', message: 'Value cannot be serialized: circular reference' });
     assert.throws(() => toPlainFrom(list, plain), { name: 'SerializationError', message: 'Value cannot be serialized: circular reference' });
+  });
+
+  it('ignores inherited enumerable keys as toPlain does (a polluted Object.prototype)', () => {
+    const list: Bag[] = Array.from({ length: 20 }, (_, i) => ({ id: i, polluted: i }));
+    const plain = toPlain(list);
+    assert.equal(isShapedArray(plain), true);
+    (Object.prototype as Bag).polluted = 'inherited';
+    try {
+      delete list[3].polluted; // row 3 now lists `polluted` in for…in only through the prototype
+      assert.equal(equalsPlain(list, plain), false);
+      assertSamePlain(toPlain(list), referenceToPlain(list), 'polluted prototype');
+      assertSamePlain(toPlainFrom(list, plain), referenceToPlain(list), 'polluted prototype, reusing rows');
+    } finally {
+      delete (Object.prototype as Bag).polluted;
+    }
   });
 
   it('works the same where code generation from strings is disallowed', () => {

@@ -16,7 +16,7 @@ export type RowConverter = (row: object, values: unknown[]) => PlainRow;
 /**
  * Code specialised for the rows of one key list — the common "array of plain
  * objects with the same fields" assign. A value *fits* the shape when it is a
- * plain object (prototype `Object.prototype` or `null`), has no `toJSON`, and
+ * plain object (prototype `Object.prototype` or `null`, not an array), has no `toJSON`, and
  * its enumerable string keys (own and inherited, `for…in` order) are exactly
  * `keys`, in that order. For such a value `toPlain` is a plain object with
  * those keys in that order (minus keys whose value is dropped), so the fields
@@ -92,6 +92,8 @@ function compile(keys: readonly string[], same: SameFn): RowShape | null {
       n > 0 ? `if (!(${lit[0]} in r)) ${fail}` : '',
       `const proto = Object.getPrototypeOf(r);`,
       `if (proto !== Object.prototype && proto !== null) ${fail}`,
+      // An array is one whatever its prototype (and a proxy of one too): toPlain writes it as an array.
+      `if (Array.isArray(r)) ${fail}`,
       `if (r.toJSON !== undefined) ${fail}`,
       `let c = 0;`,
       `for (const k in r) { if (k !== KEYS[c]) ${fail} c++; }`,

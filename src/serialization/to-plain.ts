@@ -122,7 +122,7 @@ function walkArray(arr: unknown[], ancestors: Set<object>, depth: number, previo
   const out: Plain[] = new Array(n);
   const before = Array.isArray(previous) ? previous : undefined;
   // Rows are one level deeper: at the depth limit the generic walk reports it.
-  const shape = n >= MIN_SHAPED_ROWS && depth < MAX_DEPTH ? shapeOfRow(arr[0]) : undefined;
+  const shape = n >= MIN_SHAPED_ROWS && depth < MAX_DEPTH && objectPrototypeIsClean() ? shapeOfRow(arr[0]) : undefined;
   if (shape === undefined) {
     for (let i = 0; i < n; i++) {
       const v = walk(arr[i], ancestors, depth + 1, before !== undefined && i < before.length ? before[i] : undefined);
@@ -171,9 +171,19 @@ function walkArray(arr: unknown[], ancestors: Set<object>, depth: number, previo
   return out;
 }
 
-/** The compiled shape of a plain object's keys, if `value` is a plain object without `toJSON`. */
+/**
+ * Whether `Object.prototype` has no enumerable property. The shapes' key check
+ * (`for…in`) also lists inherited enumerable keys, which `Object.keys` does not:
+ * with a polluted `Object.prototype`, arrays take the generic walk.
+ */
+function objectPrototypeIsClean(): boolean {
+  for (const _ in objectProto) return false;
+  return true;
+}
+
+/** The compiled shape of a plain object's keys, if `value` is a plain object (not an array) without `toJSON`. */
 function shapeOfRow(value: unknown): RowShape | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   const proto = Object.getPrototypeOf(value);
   if ((proto !== objectProto && proto !== null) || (value as { toJSON?: unknown }).toJSON !== undefined) return undefined;
   return rowShapeFor(Object.keys(value), sameField);
@@ -274,7 +284,7 @@ function same(value: unknown, plain: Plain | undefined, dropped: null | undefine
   if (Array.isArray(value)) {
     if (!Array.isArray(plain) || value.length !== plain.length) return false;
     const n = value.length;
-    const shape = n >= MIN_SHAPED_ROWS ? shapedArrays.get(plain) : undefined;
+    const shape = n >= MIN_SHAPED_ROWS && objectPrototypeIsClean() ? shapedArrays.get(plain) : undefined;
     if (shape !== undefined) {
       // Rows that fit the shape are compared by its code; any other element generically.
       for (let i = 0; i < n; i++) {
