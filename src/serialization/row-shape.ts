@@ -46,8 +46,8 @@ export interface RowShape {
   /**
    * The plain row of `row` if it fits the shape: built directly when every value
    * is a JSON primitive (string, boolean, null, finite number), through
-   * `convert` otherwise. `undefined` when it does not fit (nothing read but its
-   * prototype, `toJSON` and keys).
+   * `convert` otherwise. `undefined` when it does not fit (then nothing was read
+   * but its first key's presence, its prototype, `toJSON` and its key list).
    */
   build(row: unknown, convert: RowConverter): PlainRow | undefined;
 }
@@ -137,10 +137,9 @@ function compile(keys: readonly string[], same: SameFn): RowShape | null {
     const fns = factory([...keys], same);
     return { keys: Object.freeze([...keys]), scanEqual: fns.scanEqual, scanIdentical: fns.scanIdentical, build: fns.build };
   } catch (err) {
-    if (err instanceof EvalError) {
-      codegenAvailable = false; // code generation is disallowed in this process: stay generic
-      return null;
-    }
-    throw err;
+    // Code generation disallowed in this process (EvalError): stay generic from now on.
+    // Anything else would be a bug here; this key list then simply keeps the generic path.
+    if (err instanceof EvalError) codegenAvailable = false;
+    return null;
   }
 }
