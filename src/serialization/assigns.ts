@@ -1,6 +1,6 @@
 import type { ViewRecord } from '../discovery/view-record.interface.js';
 import type { LiveViewBase } from '../live-view.base.js';
-import { equalsPlain, toPlain, type Plain } from './to-plain.js';
+import { equalsPlain, toPlain, toPlainFrom, type Plain } from './to-plain.js';
 
 /** A snapshot of a view's public assigns as plain values. */
 export type AssignsSnapshot = Record<string, Plain>;
@@ -44,8 +44,10 @@ export function diffAssigns(view: LiveViewBase, record: ViewRecord, before: Assi
   for (const key of keys) {
     const value = source[key];
     // Unchanged assigns are compared in place, never cloned (an absent value reads as null).
-    if (key in before && (value === undefined ? before[key] === null : equalsPlain(value, before[key]))) continue;
-    const raw = toPlain(value);
+    const known = key in before;
+    if (known && equalsPlain(value, before[key], null)) continue;
+    // A changed assign is serialized again, reusing the rows of its old plain value that did not change.
+    const raw = known ? toPlainFrom(value, before[key]) : toPlain(value);
     const now = raw === undefined ? null : raw;
     setKey(changed, key, now);
     if (update) before[key] = now;
