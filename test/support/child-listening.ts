@@ -4,9 +4,10 @@ import type { ChildProcess } from 'node:child_process';
  * Resolves with the port a child app prints as `LISTENING <port>` on stdout;
  * rejects (with the tail of its stderr) if it exits first or takes longer than
  * `timeoutMs`, killing it in the latter case. Used by the multi-process
- * rate-limit tests and the benchmark servers.
+ * rate-limit tests and the benchmark servers. `pattern` matches another
+ * announcement instead; its first group is the port.
  */
-export function waitForListening(child: ChildProcess, label: string, timeoutMs: number, stderr: () => string): Promise<number> {
+export function waitForListening(child: ChildProcess, label: string, timeoutMs: number, stderr: () => string, pattern: RegExp = /LISTENING (\d+)/): Promise<number> {
   return new Promise<number>((resolve, reject) => {
     let stdout = '';
     const timer = setTimeout(() => {
@@ -15,7 +16,7 @@ export function waitForListening(child: ChildProcess, label: string, timeoutMs: 
     }, timeoutMs);
     child.stdout!.on('data', (d: Buffer) => {
       stdout += d.toString();
-      const match = /LISTENING (\d+)/.exec(stdout);
+      const match = pattern.exec(stdout);
       if (match) {
         clearTimeout(timer);
         resolve(Number(match[1]));
