@@ -89,11 +89,13 @@ function syntheticViews(): ViewRecord[] {
         options: { exposeApi: true,
         exposeMcp: false, deprecated: h === 9, description: `Handler ${h} of ${slug}.`, summary: h % 2 ? `Do ${h}` : undefined },
         dtoType: h === 0 ? undefined : (handlerDto(v, h, line) as any),
+        paramsSchema: undefined,
         arity: h === 0 ? 0 : 1,
         permissions: h % 3 === 0 ? ['app.do'] : [],
         rateLimit: h % 4 === 0 ? { limit: 10, ttl: 60_000 } : undefined,
         bucket: `${slug}:${name}`,
         guards: [],
+        interceptors: [],
         method: function () {},
       });
     }
@@ -106,6 +108,7 @@ function syntheticViews(): ViewRecord[] {
       loginRequired: false,
       permissions: [],
       guards: [],
+      interceptors: [],
       handlers,
       hasApiMount: false,
       dependencyKeys: new Set(),

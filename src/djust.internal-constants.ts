@@ -26,5 +26,8 @@ export const DJUST_HAS_PERMISSION = Symbol('DJUST_HAS_PERMISSION');
  */
 export const DJUST_CLOCK = Symbol('DJUST_CLOCK');
 
+/** The `DjustTracer` (OpenTelemetry) the core uses; tests and benchmarks provide their own. Optional. */
+export const DJUST_TRACER = Symbol('DJUST_TRACER');
+
 /** Symbol under which the core stores a view instance's per-call context (never an assign). */
 export const VIEW_CONTEXT = Symbol('djust:view-context');

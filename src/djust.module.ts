@@ -7,6 +7,7 @@ import { SessionAuth } from './auth/session-auth.js';
 import { DjustBootstrap } from './core/djust-bootstrap.service.js';
 import { DjustDispatcher } from './core/djust-dispatcher.service.js';
 import { resolveOptions, type ResolvedDjustOptions } from './core/resolved-options.js';
+import { CallObserver } from './core/call-observer.js';
 import { ViewRunner } from './core/view-runner.js';
 import { ViewExplorer } from './discovery/view-explorer.service.js';
 import { ViewRegistry } from './discovery/view-registry.js';
@@ -105,6 +106,7 @@ function withCore(definition: DynamicModule, staticPrefix: string | undefined): 
       inject: [DJUST_HAS_PERMISSION],
     },
     ViewRunner,
+    CallObserver,
     DjustDispatcher,
     DjustOpenApiService,
     DjustBootstrap,

@@ -8,7 +8,15 @@
 
 // The module and its options.
 export { DjustModule, type DjustModuleAsyncOptions } from './djust.module.js';
-export type { DjustModuleOptions, DjustMcpOptions, DjustOpenApiOptions, DjustWsOptions, HasPermissionFn } from './interfaces/djust-module-options.interface.js';
+export type {
+  DjustErrorContext,
+  DjustModuleOptions,
+  DjustMcpOptions,
+  DjustOnErrorFn,
+  DjustOpenApiOptions,
+  DjustWsOptions,
+  HasPermissionFn,
+} from './interfaces/djust-module-options.interface.js';
 
 // Views and handlers.
 export { LiveViewBase } from './live-view.base.js';

@@ -22,6 +22,9 @@ export type DjustClientErrorKind = DjustErrorKind | 'disconnected' | 'timeout' |
  * ```
  */
 export class DjustClientError extends Error {
+  /** The server's request id of the failed call (as in its logs and traces), when it sent one. */
+  requestId?: string;
+
   constructor(
     readonly error: DjustClientErrorKind,
     readonly details: Record<string, unknown> = {},
@@ -34,7 +37,9 @@ export class DjustClientError extends Error {
 
   /** From an error ack or a `connect_error`'s `data`. */
   static fromAck(ack: ErrorAck): DjustClientError {
-    return new DjustClientError(ack.error, ack.details ?? {}, ack.status);
+    const err = new DjustClientError(ack.error, ack.details ?? {}, ack.status);
+    if (typeof ack.requestId === 'string') err.requestId = ack.requestId;
+    return err;
   }
 }
 

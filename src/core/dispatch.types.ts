@@ -9,8 +9,10 @@ import type { MountedView } from './mounted-view.js';
 interface CallBase {
   /** Who calls, as the transport saw them. */
   readonly caller: CallContext;
-  /** The call's request id (see `resolveRequestId`), for logs. */
+  /** The call's request id (see `resolveRequestId`): in the logs, the span and `onError`. */
   readonly requestId: string;
+  /** The caller's W3C `traceparent` (an HTTP/MCP header, a WS message field): the span's parent. */
+  readonly traceparent?: unknown;
   /** The decoded params: a JSON body, an event's `params`, a tool's `arguments`; `undefined` when absent. */
   readonly params: unknown;
   /** A decoding problem (malformed JSON): raised at the validation step, after every check. */

@@ -11,26 +11,20 @@ import type { AuthResult, CallContext, DjustTransport } from '../protocol/call-c
 import { DjustException } from '../protocol/djust.exception.js';
 import { notAnObject, notFound, rateLimited, rateLimitUnavailable, unauthenticated } from '../protocol/wire-errors.js';
 import { callerKey } from '../rate-limit/caller-key.util.js';
-import type { RateLimitDecision } from '../rate-limit/rate-limit-decision.interface.js';
 import { RateLimiter } from '../rate-limit/rate-limiter.service.js';
 import { diffAssigns, snapshotAssigns, snapshotToObject } from '../serialization/assigns.js';
 import { toPlain, type Plain } from '../serialization/to-plain.js';
 import { DtoValidator } from '../validation/dto-validator.js';
 import { sanitizeParams } from '../validation/sanitize.js';
+import { validateWithStandardSchema } from '../validation/standard-schema.validator.js';
 import { ApiResponse } from './api-response.js';
+import { CallObserver } from './call-observer.js';
+import type { CallState } from './call-state.js';
 import type { DispatchStage, DjustCall, DjustOutcome, DjustSuccess, EventCall, MountCall, StatelessCall } from './dispatch.types.js';
 import { toWireError } from './error-mapping.js';
 import { MountedView } from './mounted-view.js';
 import type { ResolvedDjustOptions } from './resolved-options.js';
-import { ViewRunner } from './view-runner.js';
-
-/** What is known about a call as it goes through the checks (for the outcome and the logs). */
-interface CallState {
-  stage: DispatchStage;
-  record?: ViewRecord;
-  handler?: HandlerRecord;
-  rateLimit?: RateLimitDecision;
-}
+import { ViewRunner, type InvocationContext } from './view-runner.js';
 
 /** The stages at which a refusal means "this caller may not see this handler". */
 const VISIBILITY_STAGES: ReadonlySet<DispatchStage> = new Set(['resolve-view', 'authenticate', 'view-access', 'resolve-handler', 'handler-access']);
@@ -67,18 +61,22 @@ export class DjustDispatcher {
     private readonly limiter: RateLimiter,
     private readonly validator: DtoValidator,
     private readonly runner: ViewRunner,
+    private readonly observer: CallObserver,
     @Inject(DJUST_RESOLVED_OPTIONS) private readonly options: ResolvedDjustOptions,
   ) {}
 
   /** Runs one call. Never throws: every failure is a {@link DjustOutcome} with a wire error. */
   async dispatch(call: DjustCall): Promise<DjustOutcome> {
     const state: CallState = { stage: 'resolve-view' };
-    try {
-      // Events on one mounted view run one at a time, checks included (permissions can change meanwhile).
-      return call.kind === 'event' ? await call.mounted.exclusive(() => this.checkAndRun(call, state)) : await this.checkAndRun(call, state);
-    } catch (err) {
-      return { ok: false, error: this.wireError(err, where(call, state)), stage: state.stage, rateLimit: state.rateLimit };
-    }
+    return this.observer.observe(call, state, async () => {
+      try {
+        // Events on one mounted view run one at a time, checks included (permissions can change meanwhile).
+        return call.kind === 'event' ? await call.mounted.exclusive(() => this.checkAndRun(call, state)) : await this.checkAndRun(call, state);
+      } catch (err) {
+        state.cause = err;
+        return { ok: false, error: this.wireError(err, where(call, state)), stage: state.stage, rateLimit: state.rateLimit };
+      }
+    });
   }
 
   /**
@@ -128,6 +126,7 @@ export class DjustDispatcher {
     const record = (state.record = call.kind === 'event' ? call.mounted.record : this.resolveView(call.view));
     state.stage = 'authenticate';
     const auth = call.kind === 'event' ? call.mounted.auth : await this.authenticate(record, caller, call.kind === 'call' ? call.authMemo : undefined);
+    state.user = auth.user;
     state.stage = 'csrf';
     if (!auth.csrfExempt) verifyCsrf(caller);
     state.stage = 'view-access';
@@ -144,7 +143,10 @@ export class DjustDispatcher {
       state.stage = 'validate';
       const arg = await this.validate(handler, input);
       state.stage = 'run';
-      return call.kind === 'call' ? this.runStateless(call, record, handler, auth, input, arg, state) : this.runEvent(call, handler, arg, state);
+      const invocation = { caller, user: auth.user, data };
+      return call.kind === 'call'
+        ? this.runStateless(call, record, handler, auth, input, arg, invocation, state)
+        : this.runEvent(call, handler, arg, invocation, state);
     }
     state.stage = 'validate';
     if (input.error) throw input.error;
@@ -203,18 +205,28 @@ export class DjustDispatcher {
    */
   private async validate(handler: HandlerRecord, input: Input): Promise<unknown> {
     if (input.error) throw input.error;
+    if (handler.paramsSchema) return validateWithStandardSchema(handler.paramsSchema, input.value);
     if (handler.dtoType) return this.validator.validate(handler.dtoType, input.value);
     if (input.value !== undefined && !isObject(input.value)) throw notAnObject();
     return handler.arity === 0 ? undefined : (input.value ?? {});
   }
 
   /** HTTP and MCP: a fresh instance, `apiMount` (or `mount`), the handler, the assigns it changed. */
-  private async runStateless(call: StatelessCall, record: ViewRecord, handler: HandlerRecord, auth: AuthResult, input: Input, arg: unknown, state: CallState): Promise<DjustSuccess> {
+  private async runStateless(
+    call: StatelessCall,
+    record: ViewRecord,
+    handler: HandlerRecord,
+    auth: AuthResult,
+    input: Input,
+    arg: unknown,
+    invocation: InvocationContext,
+    state: CallState,
+  ): Promise<DjustSuccess> {
     const view = record.create();
     this.runner.attach(view, { transport: call.caller.transport, user: auth.user, httpRequest: call.caller.httpRequest });
     await this.runner.mount(record, view, isObject(input.value) ? input.value : {}, true);
     const before = snapshotAssigns(view, record);
-    const returned = await this.runner.invoke(record, handler, view, arg);
+    const returned = await this.runner.invoke(record, handler, view, arg, invocation);
     if (returned instanceof ApiResponse) {
       return { ok: true, result: plainResult(returned.resolveResult()), assigns: {}, status: returned.options.status, rateLimit: state.rateLimit };
     }
@@ -233,9 +245,9 @@ export class DjustDispatcher {
   }
 
   /** WS event: the handler on the mounted instance; the assigns changed since the client last saw them. */
-  private async runEvent(call: EventCall, handler: HandlerRecord, arg: unknown, state: CallState): Promise<DjustSuccess> {
+  private async runEvent(call: EventCall, handler: HandlerRecord, arg: unknown, invocation: InvocationContext, state: CallState): Promise<DjustSuccess> {
     const { mounted } = call;
-    const returned = await this.runner.invoke(mounted.record, handler, mounted.view, arg);
+    const returned = await this.runner.invoke(mounted.record, handler, mounted.view, arg, invocation);
     const result = plainResult(returned instanceof ApiResponse ? returned.resolveResult() : returned);
     return { ok: true, result, assigns: diffAssigns(mounted.view, mounted.record, mounted.baseline, true), rateLimit: state.rateLimit };
   }
@@ -254,5 +266,5 @@ function plainResult(value: unknown): Plain {
 function where(call: DjustCall, state: CallState): string {
   const view = state.record?.slug ?? (call.kind === 'event' ? call.mounted.record.slug : labelOf(call.view));
   const handler = call.kind === 'mount' ? 'mount' : (state.handler?.name ?? labelOf(call.handler));
-  return `${view}.${handler}`;
+  return `${view}.${handler} [request ${call.requestId}]`;
 }

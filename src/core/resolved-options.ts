@@ -1,7 +1,7 @@
 import { DEFAULT_BODY_LIMIT, DEFAULT_MAX_DEPTH, DEFAULT_PREFIX } from '../djust.constants.js';
 import { DjustConfigurationError } from '../errors/djust-configuration.error.js';
 import type { DjustAuthClass } from '../interfaces/djust-auth.interface.js';
-import type { DjustModuleOptions, HasPermissionFn } from '../interfaces/djust-module-options.interface.js';
+import type { DjustModuleOptions, DjustOnErrorFn, HasPermissionFn } from '../interfaces/djust-module-options.interface.js';
 
 /** Module options with every default filled in (merged once at startup). */
 export interface ResolvedDjustOptions {
@@ -20,6 +20,7 @@ export interface ResolvedDjustOptions {
   readonly logExposure: boolean;
   /** The MCP endpoint: `false` when removed, else its server info. */
   readonly mcp: false | { readonly name: string; readonly version: string };
+  readonly onError: DjustOnErrorFn | undefined;
 }
 
 /** Merges user options over the defaults and checks them. */
@@ -61,5 +62,6 @@ export function resolveOptions(options: DjustModuleOptions, defaultAuthClasses: 
     }),
     logExposure: options.logExposure === true,
     mcp: options.mcp === false ? false : Object.freeze({ name: options.mcp?.name ?? title, version: options.mcp?.version ?? version }),
+    onError: typeof options.onError === 'function' ? options.onError : undefined,
   });
 }

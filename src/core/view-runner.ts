@@ -1,10 +1,21 @@
-import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type CallHandler, type NestInterceptor } from '@nestjs/common';
+import { defer, from, lastValueFrom, mergeAll, type Observable } from 'rxjs';
+import { DjustExecutionContext, type DjustGuardTarget } from '../auth/djust-execution-context.js';
 import { SYSTEM_CLOCK, type DjustClock } from '../common/clock.js';
 import { DJUST_CLOCK, DJUST_RESOLVED_OPTIONS, VIEW_CONTEXT } from '../djust.internal-constants.js';
 import type { HandlerRecord, ViewRecord } from '../discovery/view-record.interface.js';
 import type { LiveViewBase, ViewContext } from '../live-view.base.js';
+import type { CallContext } from '../protocol/call-context.js';
 import { handlerTimeout } from '../protocol/wire-errors.js';
 import type { ResolvedDjustOptions } from './resolved-options.js';
+
+/** Who a handler runs for: what its interceptors' `ExecutionContext` tells them. */
+export interface InvocationContext {
+  readonly caller: CallContext;
+  readonly user: unknown;
+  /** The transport's message (`switchToWs().getData()`). */
+  readonly data: unknown;
+}
 
 /**
  * Runs a view's own code — `mount`/`apiMount` and handlers — for the core:
@@ -16,6 +27,7 @@ import type { ResolvedDjustOptions } from './resolved-options.js';
 export class ViewRunner {
   private readonly logger = new Logger('Djust');
   private readonly clock: DjustClock;
+  private readonly targets = new WeakMap<HandlerRecord, DjustGuardTarget>();
 
   constructor(
     @Inject(DJUST_RESOLVED_OPTIONS) private readonly options: ResolvedDjustOptions,
@@ -42,9 +54,23 @@ export class ViewRunner {
     return this.bounded(record, 'mount', () => target.mount!(params));
   }
 
-  /** Runs a handler with its validated argument (none for a parameterless handler). */
-  invoke(record: ViewRecord, handler: HandlerRecord, view: LiveViewBase, arg: unknown): Promise<unknown> {
-    return this.bounded(record, handler.name, () => (handler.arity === 0 ? handler.method.call(view) : handler.method.call(view, arg)));
+  /**
+   * Runs a handler with its validated argument (none for a parameterless
+   * handler), inside its `@UseInterceptors()` — the view's, then the method's,
+   * as Nest orders them — with an `ExecutionContext` whose `getType()` is the
+   * transport. The timeout bounds the whole chain.
+   */
+  invoke(record: ViewRecord, handler: HandlerRecord, view: LiveViewBase, arg: unknown, context: InvocationContext): Promise<unknown> {
+    const run = () => (handler.arity === 0 ? handler.method.call(view) : handler.method.call(view, arg));
+    if (handler.interceptors.length === 0) return this.bounded(record, handler.name, run);
+    const execution = new DjustExecutionContext(context.caller, context.user, this.target(record, handler), context.data);
+    return this.bounded(record, handler.name, () => intercept(handler.interceptors, execution, run));
+  }
+
+  private target(record: ViewRecord, handler: HandlerRecord): DjustGuardTarget {
+    let target = this.targets.get(handler);
+    if (!target) this.targets.set(handler, (target = { viewClass: record.viewClass, handler: handler.method, pattern: handler.name }));
+    return target;
   }
 
   /** Runs view code, rejecting with 504 when it outlives `handlerTimeout` (0: no bound). */
@@ -66,4 +92,20 @@ export class ViewRunner {
       this.clock.clearTimeout(timer);
     }
   }
+}
+
+/**
+ * Nest's interceptor chain: each `intercept(context, next)` wraps the next
+ * one, the last `next.handle()` runs the handler; the value the outermost
+ * Observable emits last is the result (`undefined` if it emits none).
+ */
+function intercept(interceptors: readonly NestInterceptor[], context: DjustExecutionContext, run: () => unknown): Promise<unknown> {
+  const innermost: CallHandler = { handle: () => defer(() => from(Promise.resolve().then(run))) };
+  const chain = interceptors.reduceRight<CallHandler>(
+    (next, interceptor) => ({
+      handle: () => defer(() => from(Promise.resolve(interceptor.intercept(context, next)) as Promise<Observable<unknown>>)).pipe(mergeAll()),
+    }),
+    innermost,
+  );
+  return lastValueFrom(chain.handle(), { defaultValue: undefined });
 }

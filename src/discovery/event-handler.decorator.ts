@@ -1,4 +1,5 @@
 import { EVENT_HANDLER_METADATA } from '../djust.constants.js';
+import type { StandardSchemaV1 } from '../validation/standard-schema.interface.js';
 
 /** Options of `@EventHandler()`. */
 export interface EventHandlerOptions {
@@ -14,6 +15,13 @@ export interface EventHandlerOptions {
   title?: string;
   /** OpenAPI `deprecated` flag. Default `false`. */
   deprecated?: boolean;
+  /**
+   * A Standard Schema (Zod 4, Valibot, ArkType...) the parameters are
+   * validated with, instead of a DTO class: the handler receives the schema's
+   * output. The OpenAPI and MCP input schemas come from the schema's own JSON
+   * Schema (Standard JSON Schema).
+   */
+  params?: StandardSchemaV1;
 }
 
 /**
@@ -26,6 +34,11 @@ export interface EventHandlerOptions {
  * ```ts
  * @EventHandler({ exposeApi: true, exposeMcp: true, description: 'Mark an order as shipped.' })
  * async update_status({ order_id, status }: UpdateStatusDto) { ... }
+ *
+ * // or with a Standard Schema instead of a DTO class
+ * const Ship = z.object({ order_id: z.coerce.number().int() });
+ * @EventHandler({ exposeApi: true, params: Ship })
+ * ship({ order_id }: z.output<typeof Ship>) { ... }
  * ```
  */
 export function EventHandler(options: EventHandlerOptions = {}): MethodDecorator {

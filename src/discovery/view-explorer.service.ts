@@ -1,4 +1,4 @@
-import { Injectable, Logger, type CanActivate, type Type } from '@nestjs/common';
+import { Injectable, Logger, type CanActivate, type NestInterceptor, type Type } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, ModuleRef, Reflector } from '@nestjs/core';
 import { describeValue, errorDetail } from '../common/safe-format.util.js';
 import {
@@ -14,7 +14,8 @@ import type { RateLimitOptions } from '../interfaces/rate-limit-options.interfac
 import { LiveViewBase } from '../live-view.base.js';
 import type { EventHandlerOptions } from './event-handler.decorator.js';
 import type { LiveViewOptions } from './live-view.decorator.js';
-import { constructorDependencies, guardsOf, methodParamTypes } from './nest-metadata.reader.js';
+import { constructorDependencies, guardsOf, interceptorsOf, methodParamTypes } from './nest-metadata.reader.js';
+import { isStandardSchema } from '../validation/standard-schema.interface.js';
 import { SLUG_PATTERN, slugFromClassName } from './slug.js';
 import type { HandlerRecord, ViewRecord } from './view-record.interface.js';
 
@@ -32,7 +33,8 @@ interface Candidate {
 }
 
 /** Guard classes instantiated ahead of the scan: the instance, or why it could not be built. */
-type GuardInstances = ReadonlyMap<Function, { readonly guard: CanActivate } | { readonly error: unknown }>;
+/** The app's enhancer classes (`@UseGuards(G)`, `@UseInterceptors(I)`) of the views, each built once. */
+type EnhancerInstances = ReadonlyMap<Function, { readonly instance: unknown } | { readonly error: unknown }>;
 
 /**
  * A guard class of a view that is not a provider, in a description made before
@@ -40,6 +42,13 @@ type GuardInstances = ReadonlyMap<Function, { readonly guard: CanActivate } | { 
  * a record can never let a call through.
  */
 const NOT_INSTANTIATED: CanActivate = Object.freeze({ canActivate: () => false });
+
+/** The same for an interceptor class: it refuses to run (a description is never dispatched through). */
+const NOT_INSTANTIATED_INTERCEPTOR: NestInterceptor = Object.freeze({
+  intercept: () => {
+    throw new Error('nestjs-djust: this interceptor was not instantiated (the views were only described, before app init)');
+  },
+});
 
 /**
  * Finds every `@LiveView` provider (DiscoveryService + MetadataScanner +
@@ -67,7 +76,7 @@ export class ViewExplorer {
   /** Discovers all views (at bootstrap). Throws `DjustConfigurationError` listing every problem found. */
   async explore(defaultAuthClasses: readonly DjustAuthClass[]): Promise<ViewRecord[]> {
     const candidates = this.candidates();
-    const records = this.scan(candidates, defaultAuthClasses, await this.instantiateGuards(candidates), true);
+    const records = this.scan(candidates, defaultAuthClasses, await this.instantiateEnhancers(candidates), true);
     this.logger.log(`Mapped ${records.length} LiveView(s): ${records.map((r) => r.slug).join(', ') || '(none)'}`);
     return records;
   }
@@ -98,7 +107,7 @@ export class ViewExplorer {
     return out;
   }
 
-  private scan(candidates: readonly Candidate[], defaultAuthClasses: readonly DjustAuthClass[], guards: GuardInstances | undefined, log: boolean): ViewRecord[] {
+  private scan(candidates: readonly Candidate[], defaultAuthClasses: readonly DjustAuthClass[], guards: EnhancerInstances | undefined, log: boolean): ViewRecord[] {
     const problems: string[] = [];
     const records: ViewRecord[] = [];
     const seen = new Map<string, string>();
@@ -124,9 +133,9 @@ export class ViewExplorer {
     return records;
   }
 
-  /** Instantiates, once each, the guard classes of the views' classes and handlers (`@UseGuards(SomeGuard)`). */
-  private async instantiateGuards(candidates: readonly Candidate[]): Promise<GuardInstances> {
-    const out = new Map<Function, { guard: CanActivate } | { error: unknown }>();
+  /** Instantiates, once each, the guard and interceptor classes of the views' classes and handlers (`@UseGuards(G)`, `@UseInterceptors(I)`). */
+  private async instantiateEnhancers(candidates: readonly Candidate[]): Promise<EnhancerInstances> {
+    const out = new Map<Function, { instance: unknown } | { error: unknown }>();
     for (const { metatype, options } of candidates) {
       if (!options) continue;
       const prototype = metatype.prototype as Record<string, unknown>;
@@ -135,12 +144,12 @@ export class ViewExplorer {
         const method = prototype[name];
         if (typeof method === 'function' && this.reflector.get(EVENT_HANDLER_METADATA, method) !== undefined) targets.push(method);
       }
-      for (const guard of targets.flatMap((target) => guardsOf(target))) {
-        if (typeof guard !== 'function' || out.has(guard)) continue;
+      for (const enhancer of targets.flatMap((target) => [...guardsOf(target), ...interceptorsOf(target)])) {
+        if (typeof enhancer !== 'function' || out.has(enhancer)) continue;
         try {
-          out.set(guard, { guard: await this.enhancer<CanActivate>(guard as Type<CanActivate>) });
+          out.set(enhancer, { instance: await this.enhancer(enhancer as Type) });
         } catch (error) {
-          out.set(guard, { error });
+          out.set(enhancer, { error });
         }
       }
     }
@@ -166,7 +175,7 @@ export class ViewExplorer {
     options: LiveViewOptions,
     singleton: unknown,
     defaultAuthClasses: readonly DjustAuthClass[],
-    guards: GuardInstances | undefined,
+    guards: EnhancerInstances | undefined,
     log: boolean,
   ): ViewRecord {
     const name = viewClass.name;
@@ -182,6 +191,7 @@ export class ViewExplorer {
     const sample = (singleton ?? create()) as Record<string, unknown>;
     const dependencyKeys = new Set(Object.keys(sample).filter((k) => create.deps.includes(sample[k])));
 
+    const viewInterceptors = this.interceptors(viewClass, name, guards);
     const handlers = new Map<string, HandlerRecord>();
     const problems: string[] = [];
     for (const methodName of this.scanner.getAllMethodNames(viewClass.prototype)) {
@@ -190,7 +200,7 @@ export class ViewExplorer {
       const handlerOptions = this.reflector.get<EventHandlerOptions | undefined>(EVENT_HANDLER_METADATA, method);
       if (!handlerOptions) continue;
       try {
-        handlers.set(methodName, this.buildHandler(viewClass, slug, methodName, method, handlerOptions, viewRateLimit, guards));
+        handlers.set(methodName, this.buildHandler(viewClass, slug, methodName, method, handlerOptions, viewRateLimit, guards, viewInterceptors));
       } catch (err) {
         if (!(err instanceof DjustConfigurationError)) throw err;
         problems.push(err.message.replace(/^nestjs-djust: /, ''));
@@ -207,6 +217,7 @@ export class ViewExplorer {
       loginRequired: this.reflector.get<boolean | undefined>(LOGIN_REQUIRED_METADATA, viewClass) === true,
       permissions: Object.freeze([...(this.reflector.get<string[] | undefined>(PERMISSION_REQUIRED_METADATA, viewClass) ?? [])]),
       guards: Object.freeze(this.guards(viewClass, name, guards)),
+      interceptors: Object.freeze(this.interceptors(viewClass, name, guards)),
       handlers,
       hasApiMount: typeof (viewClass.prototype as { apiMount?: unknown }).apiMount === 'function',
       dependencyKeys,
@@ -221,7 +232,8 @@ export class ViewExplorer {
     method: HandlerRecord['method'],
     options: EventHandlerOptions,
     viewRateLimit: RateLimitOptions | undefined,
-    guards: GuardInstances | undefined,
+    guards: EnhancerInstances | undefined,
+    viewInterceptors: readonly NestInterceptor[],
   ): HandlerRecord {
     const label = `${viewClass.name}.${methodName}`;
     if (methodName.startsWith('_') || RESERVED.has(methodName)) {
@@ -232,15 +244,22 @@ export class ViewExplorer {
     if (arity > 1) {
       throw new DjustConfigurationError(`${label} declares ${arity} parameters; an @EventHandler takes at most one, a DTO class (positional binding is not supported).`);
     }
+    const paramsSchema = options.params;
+    if (paramsSchema !== undefined && !isStandardSchema(paramsSchema)) {
+      throw new DjustConfigurationError(
+        `${label}: @EventHandler({ params }) must be a Standard Schema (Zod 4, Valibot, ArkType...: an object with a "~standard" version 1 and validate()), got ${describeValue(paramsSchema)}.`,
+      );
+    }
     const paramType = paramTypes[0];
-    const dtoType = arity === 1 && typeof paramType === 'function' && !NOT_A_DTO.has(paramType) ? (paramType as Type) : undefined;
+    const dtoType = !paramsSchema && arity === 1 && typeof paramType === 'function' && !NOT_A_DTO.has(paramType) ? (paramType as Type) : undefined;
     const exposeApi = options.exposeApi === true;
     const exposeMcp = options.exposeMcp === true;
-    if (arity === 1 && !dtoType && (exposeApi || exposeMcp)) {
+    if (arity === 1 && !dtoType && !paramsSchema && (exposeApi || exposeMcp)) {
       throw new DjustConfigurationError(
         `${label}: the parameter of an exposed handler must be a DTO class, but its type is ${describeParamType(paramType)}, ` +
           'which gives nothing to validate or coerce with at run time (interfaces, inline types and primitives are erased). ' +
-          `Declare a class with class-validator decorators, e.g. \`${methodName}(dto: ${pascal(methodName)}Dto)\`, or remove the parameter.`,
+          `Declare a class with class-validator decorators, e.g. \`${methodName}(dto: ${pascal(methodName)}Dto)\`, pass a Standard Schema ` +
+          '(`@EventHandler({ params: schema })`, Zod 4 or Valibot), or remove the parameter.',
       );
     }
     return {
@@ -254,11 +273,13 @@ export class ViewExplorer {
         title: options.title,
       }),
       dtoType,
+      paramsSchema,
       arity,
       permissions: Object.freeze([...(this.reflector.get<string[] | undefined>(PERMISSION_REQUIRED_METADATA, method) ?? [])]),
       rateLimit: this.reflector.get<RateLimitOptions | undefined>(RATE_LIMIT_METADATA, method) ?? viewRateLimit,
       bucket: `${slug}:${methodName}`,
       guards: Object.freeze(this.guards(method, label, guards)),
+      interceptors: Object.freeze([...viewInterceptors, ...this.interceptors(method, label, guards)]),
       method,
     };
   }
@@ -287,24 +308,34 @@ export class ViewExplorer {
    * description before init), a class is the app's provider when it is one,
    * else {@link NOT_INSTANTIATED}.
    */
-  private guards(target: object, label: string, instances: GuardInstances | undefined): CanActivate[] {
-    const out: CanActivate[] = [];
-    for (const guard of guardsOf(target)) {
-      if (typeof guard === 'function') {
-        const built = instances?.get(guard);
+  private guards(target: object, label: string, instances: EnhancerInstances | undefined): CanActivate[] {
+    return this.resolve(guardsOf(target), 'canActivate', instances, NOT_INSTANTIATED, `${label}: @UseGuards() got something that is not a guard.`);
+  }
+
+  /** The user's own `@UseInterceptors()` on a class or method, resolved like {@link guards}. */
+  private interceptors(target: object, label: string, instances: EnhancerInstances | undefined): NestInterceptor[] {
+    return this.resolve(interceptorsOf(target), 'intercept', instances, NOT_INSTANTIATED_INTERCEPTOR, `${label}: @UseInterceptors() got something that is not an interceptor.`);
+  }
+
+  /** Enhancers as declared: instances as given, classes as built by {@link instantiateEnhancers} (or, before init, the app's provider, else `placeholder`). */
+  private resolve<T>(declared: readonly unknown[], method: string, instances: EnhancerInstances | undefined, placeholder: T, problem: string): T[] {
+    const out: T[] = [];
+    for (const enhancer of declared) {
+      if (typeof enhancer === 'function') {
+        const built = instances?.get(enhancer);
         if (built && 'error' in built) throw built.error;
-        out.push(built ? built.guard : this.providerGuard(guard as Type<CanActivate>));
-      } else if (guard && typeof (guard as CanActivate).canActivate === 'function') out.push(guard as CanActivate);
-      else throw new DjustConfigurationError(`${label}: @UseGuards() got something that is not a guard.`);
+        out.push(built ? (built.instance as T) : this.provider(enhancer as Type<T>, placeholder));
+      } else if (enhancer && typeof (enhancer as Record<string, unknown>)[method] === 'function') out.push(enhancer as T);
+      else throw new DjustConfigurationError(problem);
     }
     return out;
   }
 
-  private providerGuard(cls: Type<CanActivate>): CanActivate {
+  private provider<T>(cls: Type<T>, placeholder: T): T {
     try {
       return this.moduleRef.get(cls, { strict: false });
     } catch {
-      return NOT_INSTANTIATED;
+      return placeholder;
     }
   }
 

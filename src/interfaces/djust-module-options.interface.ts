@@ -1,4 +1,5 @@
 import type { DjustThrottlerStorage } from '../rate-limit/throttler-storage.interface.js';
+import type { DjustTransport } from '../protocol/call-context.js';
 import type { DjustAuthClass } from './djust-auth.interface.js';
 
 /** A permission check: may be async. */
@@ -15,6 +16,22 @@ export interface DjustOpenApiOptions {
   /** Serve `/<prefix>/api/openapi.json` to anyone (default `true`); `false`: only to an authenticated caller, 404 otherwise. */
   public?: boolean;
 }
+
+/** What `onError` is told about the failed call. */
+export interface DjustErrorContext {
+  /** The view's slug (`undefined` when the call failed before the view was known). */
+  readonly view: string | undefined;
+  /** The handler's name, `'mount'` for a WS mount (`undefined` when not known). */
+  readonly handler: string | undefined;
+  readonly transport: DjustTransport;
+  /** The authenticated user, `null` when anonymous or not known yet. */
+  readonly user: unknown;
+  /** The call's request id (`X-Request-Id`, or the WS ack's `requestId`). */
+  readonly requestId: string;
+}
+
+/** Called once for every 5xx a call ends with, with the original error. */
+export type DjustOnErrorFn = (error: unknown, context: DjustErrorContext) => void | Promise<void>;
 
 /** The MCP endpoint's server info (what `initialize` answers). */
 export interface DjustMcpOptions {
@@ -76,4 +93,12 @@ export interface DjustModuleOptions {
    * Default: on, with the OpenAPI title and version as server info.
    */
   mcp?: false | DjustMcpOptions;
+  /**
+   * Called once for every 5xx — a handler or `mount` that threw, a result that
+   * cannot be serialized, a timeout — with the original error and the call's
+   * context: the place to report to Sentry or the like. What the caller gets
+   * is unchanged; what `onError` throws or rejects is logged. Default: none
+   * (the error is logged).
+   */
+  onError?: DjustOnErrorFn;
 }

@@ -5,6 +5,7 @@ import { envelopeComponentNames } from './envelope-schemas.js';
 import { inlineSchema } from './inline-schema.util.js';
 import type { OpenApiWarning } from './openapi-warning.js';
 import type { JsonSchema } from './openapi.types.js';
+import { standardInputJsonSchema } from './standard-json-schema.util.js';
 
 /** The inlined input schema of every handler, by view slug and handler name. */
 export interface HandlerInputSchemas {
@@ -38,8 +39,8 @@ export function createHandlerInputSchemas(views: readonly ViewRecord[]): Handler
   for (const view of [...views].sort((a, b) => compareStrings(a.slug, b.slug))) {
     const handlers = new Map<string, JsonSchema>();
     for (const name of [...view.handlers.keys()].sort(compareStrings)) {
-      const { dtoType } = view.handlers.get(name)!;
-      handlers.set(name, dtoType ? dtos.ref(dtoType) : { type: 'object' });
+      const { dtoType, paramsSchema } = view.handlers.get(name)!;
+      handlers.set(name, paramsSchema ? (standardInputJsonSchema(paramsSchema) ?? { type: 'object' }) : dtoType ? dtos.ref(dtoType) : { type: 'object' });
     }
     bodies.set(view.slug, handlers);
   }

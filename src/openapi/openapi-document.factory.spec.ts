@@ -34,16 +34,19 @@ function view(slug: string, authClasses: DjustAuthClass[], handlers: HandlerSpec
     loginRequired: false,
     permissions: [],
     guards: [],
+    interceptors: [],
     handlers: new Map(
       handlers.map((h) => [
         h.name,
         {
           dtoType: undefined,
+          paramsSchema: undefined,
           arity: h.dtoType ? 1 : 0,
           permissions: [],
           rateLimit: undefined,
           bucket: `${slug}:${h.name}`,
           guards: [],
+          interceptors: [],
           method: function () {},
           ...h,
           options: { exposeApi: true, deprecated: false, ...h.options },

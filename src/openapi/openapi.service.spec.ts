@@ -22,11 +22,13 @@ function view(slug: string, handler: string): ViewRecord {
     name: handler,
     options: { exposeApi: true, deprecated: false },
     dtoType: VagueDto,
+    paramsSchema: undefined,
     arity: 1,
     permissions: [],
     rateLimit: undefined,
     bucket: `${slug}:${handler}`,
     guards: [],
+    interceptors: [],
     method: function () {},
   } as unknown as HandlerRecord;
   return {
@@ -37,6 +39,7 @@ function view(slug: string, handler: string): ViewRecord {
     loginRequired: false,
     permissions: [],
     guards: [],
+    interceptors: [],
     handlers: new Map([[handler, record]]),
     hasApiMount: false,
     dependencyKeys: new Set(),

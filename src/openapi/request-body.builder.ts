@@ -1,6 +1,7 @@
 import type { HandlerRecord } from '../discovery/view-record.interface.js';
 import type { DtoSchemaFactory } from './dto-schema.factory.js';
 import type { JsonSchema } from './openapi.types.js';
+import { standardInputJsonSchema } from './standard-json-schema.util.js';
 
 /** A handler's request body: its schema (a DTO `$ref`, else an object) and whether a body is required. */
 export interface RequestBodySchema {
@@ -25,11 +26,23 @@ export const REQUEST_MEDIA_TYPES = ['application/json', 'application/*+json'] as
  * optional object; an untyped parameter any object (reported through `warn`).
  */
 export function requestBodySchema(handler: HandlerRecord, dtos: DtoSchemaFactory, warn: (reason: string) => void): RequestBodySchema {
+  if (handler.paramsSchema) return standardSchemaBody(handler, warn);
   if (handler.dtoType) return { schema: dtos.ref(handler.dtoType), required: dtos.hasRequiredProperties(handler.dtoType) };
   const schema: JsonSchema = { type: 'object' };
   if (handler.arity > 0) warn('the handler parameter has no DTO class type: the body is documented as any object');
   else schema.description = NO_PARAMETERS;
   return { schema, required: false };
+}
+
+/** A Standard Schema's own JSON Schema (inline: it has no class name to be a component), or any object, reported. */
+function standardSchemaBody(handler: HandlerRecord, warn: (reason: string) => void): RequestBodySchema {
+  const vendor = handler.paramsSchema!['~standard'].vendor;
+  const schema = standardInputJsonSchema(handler.paramsSchema!);
+  if (!schema) {
+    warn(`the ${vendor} schema of the parameters offers no JSON Schema (Standard JSON Schema: Zod 4 has it, Valibot through toStandardJsonSchema()); documented as any object`);
+    return { schema: { type: 'object' }, required: false };
+  }
+  return { schema, required: Array.isArray(schema.required) && schema.required.length > 0 };
 }
 
 /** The operation's `requestBody` object for a body schema. */

@@ -20,14 +20,22 @@ export type Assigns = Record<string, unknown>;
 /** Handler or mount parameters: a JSON object. */
 export type Params = Record<string, unknown>;
 
+/** What every request may carry besides its own fields. */
+export interface RequestTracing {
+  /** The caller's own request id (1–128 characters of `[A-Za-z0-9._-]`), echoed in the ack; else the server makes one. */
+  requestId?: string;
+  /** A W3C `traceparent`: the server's span for this call is its child. */
+  traceparent?: string;
+}
+
 /** `mount`: mounts a view by slug; `params` go to the view's `mount(params)`. */
-export interface MountRequest {
+export interface MountRequest extends RequestTracing {
   view: string;
   params?: Params;
 }
 
 /** `event`: calls an `@EventHandler` of a mounted view. */
-export interface EventRequest {
+export interface EventRequest extends RequestTracing {
   ref: string;
   handler: string;
   params?: Params;
@@ -42,17 +50,22 @@ export interface UnmountRequest {
 export interface MountAck {
   ref: string;
   assigns: Assigns;
+  /** The request id of this call (as in the server's logs, spans and `onError`). */
+  requestId: string;
 }
 
 /** Ack of a successful `event`: the handler's result and the assigns that changed. */
 export interface EventAck<R = unknown> {
   result: R;
   assigns: Assigns;
+  /** The request id of this call. */
+  requestId: string;
 }
 
 /** Ack of a successful `unmount`. */
 export interface UnmountAck {
   ok: true;
+  requestId: string;
 }
 
 /** Ack of a failed `mount`/`event`/`unmount`: the same kinds and statuses as the HTTP API. */
@@ -60,6 +73,8 @@ export interface ErrorAck {
   error: DjustErrorKind;
   details: Record<string, unknown>;
   status: number;
+  /** The request id of this call (absent from a `connect_error`'s data). */
+  requestId?: string;
 }
 
 /** Server → client `assigns`: a view's assigns changed outside a client event. */

@@ -5,6 +5,7 @@ import { DjustOpenApiService } from 'nestjs-djust';
 import { ack, connectSocket, mountAndCall } from '../support/auth-socket.js';
 import { shipOrder } from './readme/ws-client.js';
 import { LEAKED_SECRET, signJwt, tokenAppModule, unsignedJwt } from './token-app.fixture.js';
+import { checkedAck } from '../support/ws-ack.js';
 
 const UNAUTHENTICATED = {
   error: 'unauthenticated',
@@ -138,7 +139,7 @@ for (const adapter of ADAPTERS) {
 
     describe('WS (handshake.auth.token counts as Authorization: Bearer)', () => {
       it('the README client: BearerAuth over socket.io', async () => {
-        const ackBody = await shipOrder(running.url, 'tok-alice');
+        const ackBody = checkedAck(await shipOrder(running.url, 'tok-alice'));
         assert.deepEqual(ackBody, { result: { order_id: 42, status: 'shipped', by: 'alice' }, assigns: { status: 'shipped' } });
       });
 

@@ -17,6 +17,7 @@ import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { AdapterName, RunningApp } from '../support/app.js';
+import { checkedAck } from '../support/ws-ack.js';
 
 /** A contract-test user. */
 export interface ContractUser {
@@ -365,8 +366,8 @@ export async function openSocket(url: string, namespace = '/djust', opts: { toke
 }
 
 /** Emits with an ack (bounded wait). */
-export function emit(socket: Socket, event: string, payload: unknown): Promise<any> {
-  return socket.timeout(IO_TIMEOUT_MS).emitWithAck(event, payload);
+export async function emit(socket: Socket, event: string, payload: unknown): Promise<any> {
+  return checkedAck(await socket.timeout(IO_TIMEOUT_MS).emitWithAck(event, payload), payload);
 }
 
 /** A running app plus the sockets to close with it. */

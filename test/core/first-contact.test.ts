@@ -114,7 +114,7 @@ describe('startup: the parameter of an exposed handler', () => {
     it(`is a startup error when it is ${what}, naming View.handler and the fix`, async () => {
       const err = await startupError(moduleWith(view));
       assert.match(err.message, new RegExp(`${view.name}\\.save: the parameter of an exposed handler must be a DTO class`));
-      assert.match(err.message, /Declare a class with class-validator decorators, e\.g\. `save\(dto: SaveDto\)`, or remove the parameter/);
+      assert.match(err.message, /Declare a class with class-validator decorators, e\.g\. `save\(dto: SaveDto\)`, pass a Standard Schema \(`@EventHandler\(\{ params: schema \}\)`, Zod 4 or Valibot\), or remove the parameter/);
     });
   }
 });

@@ -7,6 +7,7 @@ import { io, type Socket } from 'socket.io-client';
 import { DjustModule, EventHandler, LiveView, LiveViewBase } from '../../src/index.js';
 import { ADAPTERS, bootApp, post, type RunningApp } from '../support/app.js';
 import { TestTokenAuth, bearer } from '../support/token-auth.js';
+import { checkedAck } from '../support/ws-ack.js';
 
 // Validation messages and coercion, the same over HTTP and WS (both share
 // src/validation): required means "not @IsOptional()" (nested DTOs and null
@@ -112,7 +113,7 @@ for (const adapter of ADAPTERS) {
       it(`${c.name}: ${JSON.stringify(c.params)}`, async () => {
         const http = await post(`${running.url}/djust/api/form/${c.handler}/`, c.params, bearer('token-alice'));
         assert.deepEqual(summary(http.status, http.body), c.expect, `HTTP: ${http.text}`);
-        const ack = await socket.timeout(5000).emitWithAck('event', { ref, handler: c.handler, params: c.params });
+        const ack = checkedAck(await socket.timeout(5000).emitWithAck('event', { ref, handler: c.handler, params: c.params }));
         assert.deepEqual(summary(ack.status ?? 200, ack), c.expect, `WS: ${JSON.stringify(ack)}`);
       });
     }

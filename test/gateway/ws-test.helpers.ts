@@ -5,6 +5,7 @@ import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket
 import { SessionIoAdapter } from '../../src/index.js';
 import { connectDjust, DjustClient, type ConnectDjustOptions } from '../../src/client/index.js';
 import { bootApp, type AdapterName, type RunningApp } from '../support/app.js';
+import { checkedAck } from '../support/ws-ack.js';
 
 /** Bound on every socket wait (I/O only; never a timing assertion). */
 export const IO_TIMEOUT_MS = 5_000;
@@ -90,8 +91,8 @@ function signCookie(sid: string): string {
 }
 
 /** Emits with an ack, bounded by {@link IO_TIMEOUT_MS}. */
-export function emitAck(socket: Socket, event: string, payload?: unknown): Promise<any> {
-  return socket.timeout(IO_TIMEOUT_MS).emitWithAck(event, payload);
+export async function emitAck(socket: Socket, event: string, payload?: unknown): Promise<any> {
+  return checkedAck(await socket.timeout(IO_TIMEOUT_MS).emitWithAck(event, payload), payload);
 }
 
 /** Resolves with the next `event` the socket receives (bounded). */

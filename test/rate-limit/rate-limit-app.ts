@@ -5,6 +5,7 @@ import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-ex
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { io, type Socket } from 'socket.io-client';
 import type { AdapterName, RunningApp } from '../support/app.js';
+import { checkedAck } from '../support/ws-ack.js';
 
 /** How the app computes the client IP. */
 export interface BootOptions {
@@ -70,7 +71,7 @@ export async function connectDjust(url: string, options: ConnectOptions = {}): P
       reject(err);
     });
   });
-  const emit = (name: string, payload: unknown) => socket.timeout(ACK_TIMEOUT_MS).emitWithAck(name, payload);
+  const emit = async (name: string, payload: unknown) => checkedAck(await socket.timeout(ACK_TIMEOUT_MS).emitWithAck(name, payload), payload);
   return {
     socket,
     mount: (view, params = {}) => emit('mount', { view, params }),

@@ -2,6 +2,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AddressInfo } from 'node:net';
 import { io, type Socket } from 'socket.io-client';
 import { createSampleApp, type SampleAppOptions } from '../../sample/sample-app.factory.js';
+import { checkedAck } from '../support/ws-ack.js';
 
 /** A running sample app on 127.0.0.1, port 0. */
 export interface RunningSample {
@@ -94,8 +95,8 @@ export async function connectSocket(url: string, auth: { cookie?: string; token?
 }
 
 /** Emits with an ack, bounded (I/O only). */
-export function emitAck(socket: Socket, event: string, payload: unknown): Promise<any> {
-  return socket.timeout(10_000).emitWithAck(event, payload);
+export async function emitAck(socket: Socket, event: string, payload: unknown): Promise<any> {
+  return checkedAck(await socket.timeout(10_000).emitWithAck(event, payload), payload);
 }
 
 /** Resolves with the next `assigns` push for `ref` that satisfies `accept` (bounded wait for I/O). */

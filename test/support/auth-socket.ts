@@ -1,4 +1,5 @@
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
+import { checkedAck } from './ws-ack.js';
 
 /** Upper bound for one socket round trip (I/O only; never a timing assertion). */
 const IO_TIMEOUT_MS = 5_000;
@@ -44,8 +45,8 @@ export async function connectRefused(url: string, options: ConnectOptions = {}, 
 }
 
 /** Emits with an ack, bounded by the I/O timeout. */
-export function ack(socket: Socket, event: string, payload: unknown): Promise<any> {
-  return socket.timeout(IO_TIMEOUT_MS).emitWithAck(event, payload);
+export async function ack(socket: Socket, event: string, payload: unknown): Promise<any> {
+  return checkedAck(await socket.timeout(IO_TIMEOUT_MS).emitWithAck(event, payload), payload);
 }
 
 /** `mount` then, when it succeeded, `event`: returns both acks. */

@@ -43,7 +43,9 @@ export class HttpApi {
   async call(req: HttpRequestView, slug: unknown, handler: unknown, body: unknown, bodyError?: DjustException): Promise<HttpAnswer> {
     const requestId = resolveRequestId(req.headers['x-request-id']);
     if (req.session === undefined) this.hintSessionMiddleware();
-    const outcome = await this.dispatcher.dispatch({ kind: 'call', view: slug, handler, params: body, paramsError: bodyError, caller: httpContext(req), requestId });
+    const caller = httpContext(req);
+    const traceparent = req.headers.traceparent;
+    const outcome = await this.dispatcher.dispatch({ kind: 'call', view: slug, handler, params: body, paramsError: bodyError, caller, requestId, traceparent });
     return encodeOutcome(outcome, requestId);
   }
 

@@ -103,6 +103,7 @@ export class McpApi {
       params: params.arguments,
       caller,
       requestId,
+      traceparent: caller.headers.traceparent,
       authMemo: memo,
     });
     if (!outcome.ok && DjustDispatcher.hidesHandler(outcome.stage)) throw unknownTool(params.name);

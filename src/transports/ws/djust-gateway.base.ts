@@ -12,11 +12,10 @@ import { DJUST_CLOCK, DJUST_RESOLVED_OPTIONS } from '../../djust.internal-consta
 import { DjustConfigurationError } from '../../errors/djust-configuration.error.js';
 import { resolveRequestId } from '../../protocol/request-id.js';
 import { invalidMessage, notFound, sessionEnded } from '../../protocol/wire-errors.js';
-import type { UnmountAck } from '../../protocol/ws-protocol.js';
 import { adapterTrustProxy } from './handshake-ip.js';
 import { MountedEntry, type SocketState } from './socket-state.js';
 import { WsAdmission } from './ws-admission.js';
-import { connectError, toErrorAck, toEventAck, toMountAck } from './ws-encoder.js';
+import { connectError, toErrorAck, toEventAck, toMountAck, toUnmountAck } from './ws-encoder.js';
 
 type Ack = (reply: object) => void;
 type Payload = Record<string, unknown>;
@@ -128,52 +127,54 @@ export class DjustGatewayBase implements OnGatewayInit, OnGatewayConnection, OnG
   /** `mount { view, params }` → `{ ref, assigns }`. */
   private async onMount(socket: Socket, state: SocketState, payload: unknown, ack: Ack | undefined): Promise<void> {
     if (!ack) return; // the ref could never be delivered
+    const requestId = requestIdOf(payload);
     let reserved = false;
     try {
       const refused = state.admit(payload) ?? (isObject(payload) ? undefined : invalidMessage()) ?? state.reserveView();
       if (refused) throw refused;
       reserved = true;
       await this.requireSession(state);
-      const { view, params } = payload as Payload;
+      const { view, params, traceparent } = payload as Payload;
       const ref = randomUUID();
       const push = (): Promise<void> => this.push(socket, state, ref);
       const message = (copied: unknown) => ({ view, params: copied });
-      const outcome = await this.dispatcher.dispatch({ kind: 'mount', view, params, message, ref, push, caller: state.ctx, requestId: resolveRequestId(undefined) });
+      const outcome = await this.dispatcher.dispatch({ kind: 'mount', view, params, message, ref, push, caller: state.ctx, requestId, traceparent });
       state.unreserveView();
       reserved = false;
-      if (!outcome.ok) return ack(toErrorAck(outcome.error));
+      if (!outcome.ok) return ack(toErrorAck(outcome.error, requestId));
       const entry = new MountedEntry(outcome.mounted!);
       if (state.closed) {
         entry.leave();
         return this.free(entry);
       }
       state.views.set(ref, entry);
-      ack(toMountAck(ref, outcome)); // same tick as the set: no push can precede it
+      ack(toMountAck(ref, outcome, requestId)); // same tick as the set: no push can precede it
       this.settle(socket, state, entry);
     } catch (err) {
       if (reserved) state.unreserveView();
-      this.fail(socket, err, `mount ${labelOf(isObject(payload) ? payload.view : payload)}`, ack);
+      this.fail(socket, err, `mount ${labelOf(isObject(payload) ? payload.view : payload)}`, ack, requestId);
     }
   }
 
   /** `event { ref, handler, params }` → `{ result, assigns }`. */
   private async onEvent(socket: Socket, state: SocketState, payload: unknown, ack: Ack | undefined): Promise<void> {
     if (!ack) return;
+    const requestId = requestIdOf(payload);
     let counted: MountedEntry | undefined;
     try {
       const refused = state.admit(payload) ?? (isObject(payload) ? undefined : invalidMessage());
       if (refused) throw refused;
-      const { ref, handler, params } = payload as Payload;
+      const { ref, handler, params, traceparent } = payload as Payload;
       const entry = typeof ref === 'string' ? state.views.get(ref) : undefined;
       if (!entry) throw notFound();
       entry.enter();
       counted = entry;
       await this.requireSession(state);
       const message = (copied: unknown) => ({ handler, params: copied });
-      const outcome = await this.dispatcher.dispatch({ kind: 'event', mounted: entry.mounted, handler, params, message, caller: state.ctx, requestId: resolveRequestId(undefined) });
-      ack(outcome.ok ? toEventAck(outcome) : toErrorAck(outcome.error));
+      const outcome = await this.dispatcher.dispatch({ kind: 'event', mounted: entry.mounted, handler, params, message, caller: state.ctx, requestId, traceparent });
+      ack(outcome.ok ? toEventAck(outcome, requestId) : toErrorAck(outcome.error, requestId));
     } catch (err) {
-      this.fail(socket, err, `event ${labelOf(isObject(payload) ? payload.handler : payload)}`, ack);
+      this.fail(socket, err, `event ${labelOf(isObject(payload) ? payload.handler : payload)}`, ack, requestId);
     } finally {
       if (counted) this.settle(socket, state, counted);
     }
@@ -181,12 +182,13 @@ export class DjustGatewayBase implements OnGatewayInit, OnGatewayConnection, OnG
 
   /** `unmount { ref }` → `{ ok: true }`. */
   private onUnmount(state: SocketState, payload: unknown, ack: Ack | undefined): void {
+    const requestId = requestIdOf(payload);
     const ref = isObject(payload) ? payload.ref : undefined;
     const entry = typeof ref === 'string' ? state.views.get(ref) : undefined;
-    if (!entry) return ack?.(toErrorAck(notFound()));
+    if (!entry) return ack?.(toErrorAck(notFound(), requestId));
     state.views.delete(ref as string);
     this.free(entry);
-    ack?.({ ok: true } satisfies UnmountAck);
+    ack?.(toUnmountAck(requestId));
   }
 
   /** Server push: the view's assigns changed since the client last saw them → `assigns { ref, assigns }`. */
@@ -217,8 +219,8 @@ export class DjustGatewayBase implements OnGatewayInit, OnGatewayConnection, OnG
     if (state.session && !(await state.session.check())) throw Object.assign(sessionEnded(), { endsSocket: true });
   }
 
-  private fail(socket: Socket, err: unknown, where: string, ack: Ack): void {
-    ack(toErrorAck(this.dispatcher.wireError(err, where)));
+  private fail(socket: Socket, err: unknown, where: string, ack: Ack, requestId: string): void {
+    ack(toErrorAck(this.dispatcher.wireError(err, `${where} [request ${requestId}]`), requestId));
     if ((err as { endsSocket?: boolean } | null)?.endsSocket) socket.disconnect(); // after the ack; frees every view
   }
 
@@ -251,6 +253,11 @@ export class DjustGatewayBase implements OnGatewayInit, OnGatewayConnection, OnG
 function split(args: unknown[]): [unknown, Ack | undefined] {
   const last = args[args.length - 1];
   return typeof last === 'function' ? [args.length > 1 ? args[0] : undefined, last as Ack] : [args[0], undefined];
+}
+
+/** The message's own `requestId` when it is safe to echo, else a new one (see `resolveRequestId`). */
+function requestIdOf(payload: unknown): string {
+  return resolveRequestId(isObject(payload) ? payload.requestId : undefined);
 }
 
 function isObject(value: unknown): value is Payload {

@@ -6,6 +6,7 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { request as httpRequest } from 'node:http';
 import { io, type Socket } from 'socket.io-client';
 import type { AdapterName, RunningApp } from '../../support/app.js';
+import { checkedAck } from '../../support/ws-ack.js';
 
 /** Bound on every network wait (I/O only, never a timing assertion). */
 export const IO_TIMEOUT_MS = 10_000;
@@ -107,8 +108,8 @@ export async function connectSocket(url: string, options: SocketOptions = {}): P
 }
 
 /** Emits with an ack, bounded by {@link IO_TIMEOUT_MS}. */
-export function emitAck(socket: Socket, event: string, ...args: unknown[]): Promise<any> {
-  return socket.timeout(IO_TIMEOUT_MS).emitWithAck(event, ...args);
+export async function emitAck(socket: Socket, event: string, ...args: unknown[]): Promise<any> {
+  return checkedAck(await socket.timeout(IO_TIMEOUT_MS).emitWithAck(event, ...args), args[0]);
 }
 
 /** Resolves on the socket's next `disconnect`, with its reason. */
