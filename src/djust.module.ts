@@ -21,6 +21,8 @@ import { MemoryThrottlerStorage } from './rate-limit/memory-throttler.storage.js
 import { RateLimiter } from './rate-limit/rate-limiter.service.js';
 import { HttpApi } from './transports/http/http-api.js';
 import { HttpTransport } from './transports/http/http-transport.js';
+import { DjustPublisher } from './pubsub/djust-publisher.service.js';
+import { TopicRegistry } from './pubsub/topic.registry.js';
 import { McpApi } from './transports/mcp/mcp-api.js';
 import { McpToolCatalog } from './transports/mcp/mcp-tool.catalog.js';
 import { McpTransport } from './transports/mcp/mcp-transport.js';
@@ -115,6 +117,8 @@ function withCore(definition: DynamicModule, staticPrefix: string | undefined): 
     McpToolCatalog,
     McpApi,
     McpTransport,
+    TopicRegistry,
+    DjustPublisher,
     Gateway,
   ];
   return {
@@ -122,7 +126,7 @@ function withCore(definition: DynamicModule, staticPrefix: string | undefined): 
     global: true,
     imports: [...(definition.imports ?? []), DiscoveryModule],
     providers: [...(definition.providers ?? []), ...providers],
-    exports: [DjustDispatcher, DjustOpenApiService, ViewRegistry, DJUST_VIEW_REGISTRY, DJUST_RESOLVED_OPTIONS, DJUST_HAS_PERMISSION],
+    exports: [DjustDispatcher, DjustOpenApiService, DjustPublisher, ViewRegistry, DJUST_VIEW_REGISTRY, DJUST_RESOLVED_OPTIONS, DJUST_HAS_PERMISSION],
   };
 }
 

@@ -28,6 +28,9 @@ export { RateLimit } from './discovery/rate-limit.decorator.js';
 export type { RateLimitOptions } from './interfaces/rate-limit-options.interface.js';
 export { apiResponse, ApiResponse, type ApiResponseOptions } from './core/api-response.js';
 
+// Publish/subscribe across processes.
+export { DjustPublisher } from './pubsub/djust-publisher.service.js';
+
 // Auth and permissions.
 export type { DjustAuth, DjustAuthClass, DjustAuthSecurityScheme } from './interfaces/djust-auth.interface.js';
 export { SessionAuth } from './auth/session-auth.js';

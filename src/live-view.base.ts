@@ -8,6 +8,8 @@ export interface ViewContext {
   httpRequest: unknown;
   /** Set by the WS transport on a mounted view: sends the current assigns diff to the client. */
   push?: () => Promise<void>;
+  /** Set by the WS transport on a mounted view: follows a topic until the view goes. */
+  subscribe?: (topic: string, listener: (payload: any) => unknown) => () => void;
 }
 
 /**
@@ -61,5 +63,25 @@ export abstract class LiveViewBase<TUser = any, TRequest = any> {
    */
   async pushAssigns(): Promise<void> {
     await this[VIEW_CONTEXT]?.push?.();
+  }
+
+  /**
+   * Follows `topic`: `listener` gets every payload published on it with
+   * `DjustPublisher.publish(topic, payload)` — in any process of the app —
+   * until the view is unmounted or its socket closes (or the returned
+   * function is called). A listener that throws is logged and harms nothing
+   * else. Call it from `mount()`, typically followed by `this.pushAssigns()`
+   * in the listener. A view of an HTTP or MCP call lives for one call:
+   * there it follows nothing (a no-op).
+   *
+   * @example
+   * ```ts
+   * mount() {
+   *   this.subscribe('orders', async () => { this.orders = await this.repo.all(); await this.pushAssigns(); });
+   * }
+   * ```
+   */
+  subscribe<T = any>(topic: string, listener: (payload: T) => unknown): () => void {
+    return this[VIEW_CONTEXT]?.subscribe?.(topic, listener) ?? (() => undefined);
   }
 }

@@ -43,6 +43,8 @@ export interface MountCall extends CallBase {
   readonly ref: string;
   /** Sends the view's changed assigns to its client (what `this.pushAssigns()` calls). */
   readonly push: () => Promise<void>;
+  /** Follows a topic for this view (what `this.subscribe()` calls); the transport ends it with the view. */
+  readonly subscribe: (topic: string, listener: (payload: any) => unknown) => () => void;
 }
 
 /** An event on a mounted view (WS `event`). */

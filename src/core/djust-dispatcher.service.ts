@@ -237,7 +237,7 @@ export class DjustDispatcher {
   /** WS mount: a fresh instance kept for the socket, `mount(params)`, every public assign. */
   private async runMount(call: MountCall, record: ViewRecord, auth: AuthResult, params: Record<string, unknown>): Promise<DjustSuccess> {
     const view: LiveViewBase = record.create();
-    this.runner.attach(view, { transport: 'ws', user: auth.user ?? null, httpRequest: undefined, push: call.push });
+    this.runner.attach(view, { transport: 'ws', user: auth.user ?? null, httpRequest: undefined, push: call.push, subscribe: call.subscribe });
     await this.runner.mount(record, view, params, false);
     const baseline = snapshotAssigns(view, record);
     const mounted = new MountedView(call.ref, record, view, auth, call.caller, baseline);

@@ -29,10 +29,17 @@ export class MountedView {
     return next;
   }
 
-  /** Stops `this.pushAssigns()` from reaching the socket (it is gone); the instance may outlive it. */
-  detachPush(): void {
+  /**
+   * Cuts the instance off its socket (it is gone, or the view unmounted):
+   * `this.pushAssigns()` and `this.subscribe()` do nothing from now on. The
+   * instance itself may outlive the socket (a timer it forgot).
+   */
+  detach(): void {
     const context = (this.view as unknown as Record<symbol, ViewContext | undefined>)[VIEW_CONTEXT];
-    if (context) context.push = undefined;
+    if (context) {
+      context.push = undefined;
+      context.subscribe = undefined;
+    }
   }
 
   /** Resolves once everything queued so far has run. */

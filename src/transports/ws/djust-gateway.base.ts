@@ -10,6 +10,8 @@ import { DjustDispatcher } from '../../core/djust-dispatcher.service.js';
 import type { ResolvedDjustOptions } from '../../core/resolved-options.js';
 import { DJUST_CLOCK, DJUST_RESOLVED_OPTIONS } from '../../djust.internal-constants.js';
 import { DjustConfigurationError } from '../../errors/djust-configuration.error.js';
+import { DjustPublisher } from '../../pubsub/djust-publisher.service.js';
+import { TopicRegistry } from '../../pubsub/topic.registry.js';
 import { resolveRequestId } from '../../protocol/request-id.js';
 import { invalidMessage, notFound, sessionEnded } from '../../protocol/wire-errors.js';
 import { adapterTrustProxy } from './handshake-ip.js';
@@ -44,6 +46,8 @@ export class DjustGatewayBase implements OnGatewayInit, OnGatewayConnection, OnG
     @Inject(DjustDispatcher) private readonly dispatcher: DjustDispatcher,
     @Inject(Authenticator) authenticator: Authenticator,
     @Inject(DJUST_RESOLVED_OPTIONS) private readonly options: ResolvedDjustOptions,
+    @Inject(DjustPublisher) private readonly publisher: DjustPublisher,
+    @Inject(TopicRegistry) private readonly topics: TopicRegistry,
     @Optional() @Inject(HttpAdapterHost) adapterHost?: HttpAdapterHost,
     @Optional() @Inject(DJUST_CLOCK) clock?: DjustClock,
   ) {
@@ -61,6 +65,7 @@ export class DjustGatewayBase implements OnGatewayInit, OnGatewayConnection, OnG
         'the djust gateway needs the socket.io WebSocket adapter (IoAdapter from @nestjs/platform-socket.io, or a subclass such as SessionIoAdapter).',
       );
     }
+    this.publisher.attach(namespace);
     namespace.use((socket, next) => {
       this.admit(socket)
         .then(
@@ -137,12 +142,17 @@ export class DjustGatewayBase implements OnGatewayInit, OnGatewayConnection, OnG
       const { view, params, traceparent } = payload as Payload;
       const ref = randomUUID();
       const push = (): Promise<void> => this.push(socket, state, ref);
+      const owner = {};
+      const subscribe = (topic: string, listener: (payload: any) => unknown) => this.topics.subscribe(owner, topic, listener);
       const message = (copied: unknown) => ({ view, params: copied });
-      const outcome = await this.dispatcher.dispatch({ kind: 'mount', view, params, message, ref, push, caller: state.ctx, requestId, traceparent });
+      const outcome = await this.dispatcher.dispatch({ kind: 'mount', view, params, message, ref, push, subscribe, caller: state.ctx, requestId, traceparent });
       state.unreserveView();
       reserved = false;
-      if (!outcome.ok) return ack(toErrorAck(outcome.error, requestId));
-      const entry = new MountedEntry(outcome.mounted!);
+      if (!outcome.ok) {
+        this.topics.drop(owner); // a mount that failed after subscribing follows nothing
+        return ack(toErrorAck(outcome.error, requestId));
+      }
+      const entry = new MountedEntry(outcome.mounted!, owner);
       if (state.closed) {
         entry.leave();
         return this.free(entry);
@@ -238,7 +248,8 @@ export class DjustGatewayBase implements OnGatewayInit, OnGatewayConnection, OnG
   private free(entry: MountedEntry): void {
     const { mounted } = entry;
     // A view that outlives its socket (a listener it forgot to remove) must not keep the socket alive.
-    mounted.detachPush();
+    mounted.detach();
+    this.topics.drop(entry.subscriptions);
     const hook = (mounted.view as unknown as { unmount?: () => unknown }).unmount;
     if (typeof hook !== 'function') return;
     entry

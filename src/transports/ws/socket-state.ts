@@ -14,7 +14,11 @@ export class MountedEntry {
   /** A push was asked for while busy: sent once the last ack is out. */
   pushWanted = false;
 
-  constructor(readonly mounted: MountedView) {}
+  constructor(
+    readonly mounted: MountedView,
+    /** Owns the view's topic subscriptions (ended when the view is freed). */
+    readonly subscriptions: object,
+  ) {}
 
   /** Whether an ack is on its way (its diff covers every change so far). */
   get isBusy(): boolean {
