@@ -38,7 +38,7 @@ const WARMUP = Number(process.env.BENCH_WARMUP ?? 1);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 1));
 const ONLY = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : undefined;
-const SUITES = new Set((process.env.BENCH_SUITES ?? 'http,limiter,diff,startup,ws,validation,openapi,tracing').split(',').map((s) => s.trim()));
+const SUITES = new Set((process.env.BENCH_SUITES ?? 'http,limiter,diff,startup,ws,validation,openapi,tracing,idempotency').split(',').map((s) => s.trim()));
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 
@@ -392,3 +392,4 @@ if (SUITES.has('ws')) await runSibling('WebSocket events', './ws.bench.js');
 if (SUITES.has('validation')) await runSibling('DtoValidator.validate, 1 vs 1,000 DTO classes', './validation.bench.js');
 if (SUITES.has('openapi')) await runSibling('OpenAPI generation, 1,000 handlers', './openapi.bench.js');
 if (SUITES.has('tracing')) await runSibling('tracing cost per dispatch: off and on vs baseline', './tracing.bench.js');
+if (SUITES.has('idempotency')) await runSibling('idempotency stage per dispatch: memory and Redis vs no key', './idempotency.bench.js');
