@@ -153,6 +153,8 @@ export class DjustClient {
     }
     for (const handle of [...this.handles]) {
       handle.mount().catch((err: unknown) => {
+        // Cut again while mounting: the handle stays suspended, and the next connection mounts it.
+        if (err instanceof DjustClientError && err.error === 'disconnected' && !this.closed && this.remount && this.socket.active) return;
         handle.kill(err instanceof DjustClientError ? err : new DjustClientError('disconnected', {}, 0, String(err)));
         this.onError(err);
       });
