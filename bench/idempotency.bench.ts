@@ -26,7 +26,8 @@ import { fileURLToPath } from 'node:url';
 import { DjustDispatcher } from '../src/core/djust-dispatcher.service.js';
 import { DjustModule, type DjustIdempotencyOptions } from '../src/index.js';
 import { startRedis } from '../test/support/redis-server.js';
-import { runScript, writeResult } from './bench-support.js';
+import { writeResult } from './bench-support.js';
+import { median, printResult, runModes, timeCalls } from './mode-processes.js';
 import { BenchOrderView, BenchTokenAuth } from './servers/djust-bench.module.js';
 import { BENCH_TOKEN, OrderRepository } from './servers/bench-domain.js';
 
@@ -57,17 +58,7 @@ async function child(mode: Mode, redisUrl: string | undefined): Promise<void> {
   const check = await call();
   if (!check.ok) throw new Error(`the bench call failed: ${check.error.kind}`);
   if (mode.endsWith('replay') && !(await call()).replayed) throw new Error('the replay mode does not replay');
-  const warmupEnd = performance.now() + WARMUP_MS;
-  while (performance.now() < warmupEnd) for (let i = 0; i < 64; i++) await call();
-  let calls = 0;
-  const t0 = performance.now();
-  const deadline = t0 + BUDGET_MS;
-  for (; calls < CALLS; calls++) {
-    await call();
-    if ((calls & 255) === 0 && performance.now() > deadline) break;
-  }
-  const ms = performance.now() - t0;
-  process.stdout.write(`RESULT ${JSON.stringify({ mode, calls, usPerCall: (ms * 1000) / Math.max(1, calls) })}\n`);
+  printResult({ mode, ...(await timeCalls(call, { calls: CALLS, budgetMs: BUDGET_MS, warmupMs: WARMUP_MS })) });
   await app.close();
   redis?.disconnect();
   process.exit(0);
@@ -76,20 +67,12 @@ async function child(mode: Mode, redisUrl: string | undefined): Promise<void> {
 async function parent(): Promise<void> {
   const self = fileURLToPath(import.meta.url);
   const redis = await startRedis();
-  const samples = new Map<Mode, number[]>(MODES.map((m) => [m, []]));
+  let samples: Map<Mode, number[]>;
   try {
-    for (let round = 0; round < ROUNDS; round++) {
-      for (const mode of round % 2 === 0 ? MODES : [...MODES].reverse()) {
-        const { code, stdout } = await runScript(self, ['--child', mode, redis.url], {}, false);
-        const line = /RESULT (.*)/.exec(stdout)?.[1];
-        if (code !== 0 || !line) throw new Error(`idempotency child (${mode}) failed with code ${code}:\n${stdout}`);
-        samples.get(mode)!.push((JSON.parse(line) as { usPerCall: number }).usPerCall);
-      }
-    }
+    samples = await runModes(self, MODES, ROUNDS, [redis.url]);
   } finally {
     await redis.stop();
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
   const rows = MODES.map((mode) => ({ mode, usPerCall: Number(median(samples.get(mode)!).toFixed(3)), rounds: samples.get(mode)!.map((x) => Number(x.toFixed(3))) }));
   const base = rows[0].usPerCall;
   const ratio = (mode: Mode) => Number((rows.find((r) => r.mode === mode)!.usPerCall / base).toFixed(3));

@@ -14,6 +14,7 @@ import { DjustModule, EventHandler, LiveView, LiveViewBase } from '../../src/ind
 import { WsTokenAuth } from '../gateway/gateway.fixture.js';
 import { bootRateLimitApp } from '../rate-limit/rate-limit-app.js';
 import { closeTestRedis, connectTestRedis } from '../support/redis-client.js';
+import { serveUntilStopped } from '../support/serve-until-stopped.js';
 
 const url = process.env.DJUST_IDEM_REDIS_URL;
 const adapter = process.env.DJUST_IDEM_ADAPTER === 'fastify' ? 'fastify' : 'express';
@@ -51,16 +52,7 @@ const redis = await connectTestRedis(url, { retryStrategy: () => 50, commandTime
 class IdempotencyAppModule {}
 
 const running = await bootRateLimitApp(IdempotencyAppModule, adapter);
-process.stdout.write(`LISTENING ${new URL(running.url).port}\n`);
-
-let stopping = false;
-const stop = async (): Promise<void> => {
-  if (stopping) return;
-  stopping = true;
+serveUntilStopped(running.url, async () => {
   await running.close();
   await closeTestRedis(redis);
-  process.exit(0);
-};
-process.once('SIGTERM', () => void stop());
-process.stdin.resume();
-process.stdin.once('end', () => void stop());
+});
