@@ -89,7 +89,15 @@ class DeepDto {
   @IsOptional() @ValidateNested({ each: true }) @Type(() => TagDto) tagged?: TagDto[];
 }
 
-const LOCAL = { BaseEntityDto, DerivedDto, ConditionalDto, TagDto, DeepDto };
+/** Flat (the runner's shorter path): message functions and tokens, custom constraints, conditions. */
+class FlatMessagesDto {
+  @IsString() @Contains('x', { message: (a) => `${a.property} of ${a.targetName} lacks x (got ${String(a.value)})` }) code!: string;
+  @Validate(EvenConstraint, { message: '$property=$value must be even ($constraint1)' }) @Min(-10) n!: number;
+  @ValidateIf((o: FlatMessagesDto) => o.code !== 'skip') @IsOptional() @IsIn([1, 2, 3]) pick?: number;
+  @IsOptional() @Validate(SlowUniqueConstraint) name?: string;
+}
+
+const LOCAL = { BaseEntityDto, DerivedDto, ConditionalDto, TagDto, DeepDto, FlatMessagesDto };
 
 /** Every exported class of the fixtures that class-validator has metadata for. */
 function dtoClasses(): [string, Function][] {
@@ -113,7 +121,7 @@ function valueArb(names: readonly string[]): fc.Arbitrary<unknown> {
   const { tree } = fc.letrec((tie) => ({
     tree: fc.oneof(
       { depthSize: 'small', withCrossShrink: true },
-      fc.constantFrom(null, undefined, true, false, 0, 1, 2, -1, 4.5, 1e21, '', 'x', 'taken', 'card', 'cash', 'air', 'a@b.co', 'abcdef'),
+      fc.constantFrom(null, undefined, true, false, 0, 1, 2, -1, -12, 4.5, 1e21, '', 'x', 'skip', 'taken', 'card', 'cash', 'air', 'a@b.co', 'abcdef'),
       fc.integer({ min: -200, max: 200 }),
       fc.string({ maxLength: 8 }),
       fc.array(tie('tree'), { maxLength: 3 }),
@@ -156,8 +164,10 @@ async function both(cls: Function, runner: ClassValidatorRunner, input: unknown)
 describe('ClassValidatorRunner answers what class-validator validate() answers', () => {
   const runner = new ClassValidatorRunner(OPTIONS);
 
-  it('uses the remembered per-class metadata with this class-validator', () => {
+  it('uses the remembered per-class metadata with this class-validator, and the flat path for flat classes only', () => {
     assert.equal(runner.cached, true);
+    for (const cls of [core.UpdateStatusDto, core.RefundDto, core.FlagDto, ConditionalDto, FlatMessagesDto]) assert.equal(runner.isFlat(cls), true, cls.name);
+    for (const cls of [core.CartDto, BaseEntityDto, TagDto, DeepDto]) assert.equal(runner.isFlat(cls), false, cls.name);
   });
 
   for (const [name, cls] of dtoClasses()) {
