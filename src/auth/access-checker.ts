@@ -9,6 +9,9 @@ import { DjustExecutionContext, type DjustGuardTarget } from './djust-execution-
 import { evaluateAccess, type AccessDecision } from './evaluate-access.js';
 import { errorDetail } from '../common/safe-format.util.js';
 
+/** The answer of a check with nothing to check. */
+const ALLOWED: Promise<void> = Promise.resolve();
+
 /** `getHandler()` for view-level guards of a view without its own `mount`. */
 function mount(): void {}
 
@@ -34,14 +37,27 @@ export class AccessChecker {
     private readonly logger: Pick<LoggerService, 'warn' | 'error'> = new Logger('DjustAuth'),
   ) {}
 
-  /** View-level checks (before the handler is resolved). `data`: the call's params, for `switchToWs().getData()`. */
-  async checkView(view: ViewRecord, auth: AuthResult, ctx: CallContext, data?: unknown): Promise<void> {
+  /**
+   * View-level checks (before the handler is resolved). `data`: the call's params, for `switchToWs().getData()`.
+   * A view with nothing to check (no login, permission or guard: most views) answers at once.
+   */
+  checkView(view: ViewRecord, auth: AuthResult, ctx: CallContext, data?: unknown): Promise<void> {
+    if (!view.loginRequired && view.permissions.length === 0 && view.guards.length === 0) return ALLOWED;
+    return this.checkViewAccess(view, auth, ctx, data);
+  }
+
+  /** Handler-level checks. `data`: the call's params, for `switchToWs().getData()`. Nothing to check: at once. */
+  checkHandler(view: ViewRecord, handler: HandlerRecord, auth: AuthResult, ctx: CallContext, data?: unknown): Promise<void> {
+    if (handler.permissions.length === 0 && handler.guards.length === 0) return ALLOWED;
+    return this.checkHandlerAccess(view, handler, auth, ctx, data);
+  }
+
+  private async checkViewAccess(view: ViewRecord, auth: AuthResult, ctx: CallContext, data: unknown): Promise<void> {
     this.throwUnlessAllowed(await evaluateAccess(auth.user, view.loginRequired, view.permissions, this.hasPermission, this.logger));
     if (view.guards.length > 0) await this.runGuards(view.guards, ctx, auth.user, this.viewTarget(view), data);
   }
 
-  /** Handler-level checks. `data`: the call's params, for `switchToWs().getData()`. */
-  async checkHandler(view: ViewRecord, handler: HandlerRecord, auth: AuthResult, ctx: CallContext, data?: unknown): Promise<void> {
+  private async checkHandlerAccess(view: ViewRecord, handler: HandlerRecord, auth: AuthResult, ctx: CallContext, data: unknown): Promise<void> {
     this.throwUnlessAllowed(await evaluateAccess(auth.user, false, handler.permissions, this.hasPermission, this.logger));
     if (handler.guards.length > 0) await this.runGuards(handler.guards, ctx, auth.user, this.handlerTarget(view, handler), data);
   }

@@ -53,9 +53,13 @@ export function diffAssigns(view: LiveViewBase, record: ViewRecord, before: Assi
     if (update) before[key] = now;
   }
   if (update) {
-    // Assigns deleted during the run disappear from the baseline too.
-    const live = new Set(keys);
-    for (const key of Object.keys(before)) if (!live.has(key)) delete before[key];
+    // Assigns deleted during the run disappear from the baseline too. Every live key is in the baseline
+    // now, so it holds another key only if it holds more keys than there are live ones.
+    const held = Object.keys(before);
+    if (held.length !== keys.length) {
+      const live = new Set(keys);
+      for (const key of held) if (!live.has(key)) delete before[key];
+    }
   }
   return changed;
 }

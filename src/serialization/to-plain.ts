@@ -18,7 +18,7 @@ const objectProto = Object.prototype;
  * Returns `undefined` only for a top-level function/symbol/undefined.
  */
 export function toPlain(value: unknown): Plain | undefined {
-  return walk(value, new Set(), 0, undefined);
+  return walk(value, ancestorsFor(value), 0, undefined);
 }
 
 /**
@@ -30,7 +30,15 @@ export function toPlain(value: unknown): Plain | undefined {
  * built, which is what makes sharing them safe.
  */
 export function toPlainFrom(value: unknown, previous: Plain | undefined): Plain | undefined {
-  return walk(value, new Set(), 0, previous);
+  return walk(value, ancestorsFor(value), 0, previous);
+}
+
+/** Never written to: `walk` returns before it touches the ancestors of a primitive. */
+const NO_ANCESTORS: Set<object> = new Set();
+
+/** A fresh set of ancestors for an object or array; none needed for a primitive (most assigns). */
+function ancestorsFor(value: unknown): Set<object> {
+  return value !== null && typeof value === 'object' ? new Set() : NO_ANCESTORS;
 }
 
 const MAX_DEPTH = 256;

@@ -1,7 +1,8 @@
 import type { Type } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
-import { validate, type ValidationError } from 'class-validator';
+import type { ValidationError } from 'class-validator';
 import { notAnObject, validationError } from '../protocol/wire-errors.js';
+import { ClassValidatorRunner } from './class-validator.runner.js';
 import { isPlainObject, pickAndCoerce } from './coerce.js';
 import { dtoPlan, type DtoPlan } from './dto-plan.js';
 
@@ -22,6 +23,8 @@ const TYPE_CONSTRAINTS = new Set(['isInt', 'isNumber', 'isString', 'isBoolean', 
  */
 export class DtoValidator {
   private readonly plans = new Map<Type, DtoPlan>();
+  /** class-validator's `validate()` with each class's metadata looked up once (not per call across every DTO class). */
+  private readonly runner = new ClassValidatorRunner({ whitelist: true, forbidNonWhitelisted: false, forbidUnknownValues: false });
 
   /** Precomputes a DTO's plan (call at bootstrap). */
   prepare(type: Type): DtoPlan {
@@ -52,7 +55,7 @@ export class DtoValidator {
     const instance = plan.plainCopy ? Object.assign(new (type as new () => object)(), picked) : (plainToInstance(type, picked) as object);
     const details: Record<string, string[]> = {};
     missingRequired(plan, instance as Record<string, unknown>, '', details);
-    const errors = await validate(instance, { whitelist: true, forbidNonWhitelisted: false, forbidUnknownValues: false });
+    const errors = await this.runner.validate(instance);
     flatten(errors, '', details);
     if (Object.keys(details).length) throw validationError(details);
     return instance;

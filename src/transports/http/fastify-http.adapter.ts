@@ -30,7 +30,11 @@ export function sendFastify(reply: any, answer: HttpAnswer): unknown {
  */
 export function useStringBodies(child: any, limit: number, refuse: (req: any, error: DjustException) => HttpAnswer, logger: Logger): void {
   child.removeAllContentTypeParsers();
-  child.addContentTypeParser('*', { parseAs: 'string', bodyLimit: limit }, (_req: unknown, body: string, done: (e: unknown, b?: unknown) => void) => done(null, body));
+  const asString = (_req: unknown, body: string, done: (e: unknown, b?: unknown) => void) => done(null, body);
+  // The same parser under its own media type too: fastify caches the lookup of a named type, while the
+  // catch-all alone parses the Content-Type header again on every request.
+  child.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: limit }, asString);
+  child.addContentTypeParser('*', { parseAs: 'string', bodyLimit: limit }, asString);
   child.setErrorHandler((err: any, req: any, reply: any) => {
     if (err?.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || err?.statusCode === 413) return sendFastify(reply, refuse(req, payloadTooLarge(limit)));
     if (err?.statusCode === 415 || err?.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return sendFastify(reply, refuse(req, unsupportedMediaType()));

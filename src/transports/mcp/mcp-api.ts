@@ -1,7 +1,5 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Inject, Injectable } from '@nestjs/common';
 import { Authenticator, type AuthMemo } from '../../auth/authenticator.js';
-import { errorDetail } from '../../common/safe-format.util.js';
 import { DjustDispatcher } from '../../core/djust-dispatcher.service.js';
 import type { ResolvedDjustOptions } from '../../core/resolved-options.js';
 import { DJUST_RESOLVED_OPTIONS } from '../../djust.internal-constants.js';
@@ -15,9 +13,6 @@ import { PARSE_ERROR_BODY, toToolResult, unknownTool, type McpToolResult } from 
 import { loadMcpSdk, type McpCallToolRequest } from './mcp-sdk.loader.js';
 import { McpToolCatalog, type McpTool, type McpToolDefinition } from './mcp-tool.catalog.js';
 
-/** What to do with one request to the MCP endpoint: answer it ourselves, or hand it to the MCP SDK. */
-export type McpPlan = { readonly answer: HttpAnswer } | { readonly serve: (req: IncomingMessage, res: ServerResponse) => Promise<void> };
-
 /**
  * The MCP transport, adapter-neutral: `POST /<prefix>/mcp` served by the
  * official SDK's Streamable HTTP transport in stateless mode (a server and a
@@ -25,14 +20,19 @@ export type McpPlan = { readonly answer: HttpAnswer } | { readonly serve: (req: 
  * `tools/call` for the core and encodes the outcomes; every check of a call —
  * auth, CSRF, permissions, rate limit, validation — runs in the one dispatch.
  *
+ * The SDK's Web-standard transport gets a `Request` made from the adapter's
+ * request (headers, method, URL; the body already parsed), and its `Response`
+ * becomes an {@link HttpAnswer} the adapter writes like any other — no generic
+ * Node↔Web-streams bridge, and no per-request close: once the answer is out,
+ * the stateless server and transport hold nothing (the SDK's close would only
+ * abort handlers, which are done).
+ *
  * Before the SDK sees a request: 404 while no handler has `exposeMcp`; 401
  * with `WWW-Authenticate: Bearer` when the auth classes of no view with a tool
  * accept the caller (`initialize` included).
  */
 @Injectable()
 export class McpApi {
-  private readonly logger = new Logger('Djust');
-
   constructor(
     private readonly dispatcher: DjustDispatcher,
     private readonly authenticator: Authenticator,
@@ -40,19 +40,19 @@ export class McpApi {
     @Inject(DJUST_RESOLVED_OPTIONS) readonly options: ResolvedDjustOptions,
   ) {}
 
-  /** Decides what to do with a request whose body the adapter decoded. */
-  async plan(req: HttpRequestView, decoded: DecodedBody): Promise<McpPlan> {
+  /** Answers a request whose body the adapter decoded: ourselves (404, 401, a parse error) or through the MCP SDK. */
+  async handle(req: HttpRequestView, decoded: DecodedBody): Promise<HttpAnswer> {
     const requestId = resolveRequestId(req.headers['x-request-id']);
     const tools = this.catalog.tools;
-    if (tools.size === 0) return { answer: encodeError(notFound(), requestId) };
+    if (tools.size === 0) return encodeError(notFound(), requestId);
     const caller = httpContext(req, 'mcp');
     const memo: AuthMemo = new Map();
     if (!(await this.acceptedByAny(tools, caller, memo))) {
       const answer = encodeError(unauthenticated(), requestId);
-      return { answer: { ...answer, headers: { ...answer.headers, 'www-authenticate': 'Bearer' } } };
+      return { ...answer, headers: { ...answer.headers, 'www-authenticate': 'Bearer' } };
     }
-    if (decoded.error) return { answer: encodeJson(400, PARSE_ERROR_BODY, requestId) };
-    return { serve: (raw, res) => this.serve(raw, res, decoded.body, { tools, caller, memo, requestId }) };
+    if (decoded.error) return encodeJson(400, PARSE_ERROR_BODY, requestId);
+    return this.serve(req, decoded.body, { tools, caller, memo, requestId });
   }
 
   /** An answer the adapter gives before any call (405, 413, 415, 503), with the request's id. */
@@ -69,20 +69,16 @@ export class McpApi {
     return false;
   }
 
-  private async serve(raw: IncomingMessage, res: ServerResponse, body: unknown, request: McpRequest): Promise<void> {
+  private async serve(req: HttpRequestView, body: unknown, request: McpRequest): Promise<HttpAnswer> {
     const sdk = loadMcpSdk();
-    res.setHeader('x-request-id', request.requestId);
     const { name, version } = this.options.mcp || { name: this.options.openapi.title, version: this.options.openapi.version };
     const server = new sdk.Server({ name, version }, { capabilities: { tools: {} }, jsonSchemaValidator: sdk.validator });
     server.setRequestHandler(sdk.ListToolsRequestSchema, async () => ({ tools: await this.visibleTools(request) }));
     server.setRequestHandler(sdk.CallToolMethodSchema, async (call) => this.callTool((call as unknown as McpCallToolRequest).params, request));
-    const transport = new sdk.StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-    res.on('close', () => {
-      transport.close().catch((err: unknown) => this.logger.error(`MCP transport close failed: ${errorDetail(err)}`));
-      server.close().catch((err: unknown) => this.logger.error(`MCP server close failed: ${errorDetail(err)}`));
-    });
+    const transport = new sdk.WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     await server.connect(transport);
-    await transport.handleRequest(raw, res, body);
+    const response = await transport.handleRequest(toWebRequest(req), { parsedBody: body });
+    return fromWebResponse(response, request.requestId);
   }
 
   /** `tools/list`: only the tools this caller may call (view accepts it, login and permissions pass). */
@@ -118,6 +114,45 @@ export class McpApi {
 /** `_meta.idempotencyKey` of a `tools/call` (`_meta` is the client's: any JSON). */
 function idempotencyKeyOf(meta: unknown): unknown {
   return meta !== null && typeof meta === 'object' && !Array.isArray(meta) ? (meta as { idempotencyKey?: unknown }).idempotencyKey : undefined;
+}
+
+/**
+ * The adapter's request as the Web `Request` the SDK's transport reads: method,
+ * headers and URL (`requestInfo` for handlers); the body is passed parsed.
+ */
+function toWebRequest(req: HttpRequestView): Request {
+  const headers = new Headers();
+  for (const name of Object.keys(req.headers)) {
+    const value = req.headers[name];
+    if (value === undefined) continue;
+    try {
+      if (typeof value === 'string') headers.append(name, value);
+      else for (const item of value) headers.append(name, item);
+    } catch {
+      // a header the Fetch API refuses (Node accepts more): not one the transport reads
+    }
+  }
+  const raw = req.request as { originalUrl?: unknown; url?: unknown; protocol?: unknown } | undefined;
+  const path = typeof raw?.originalUrl === 'string' ? raw.originalUrl : typeof raw?.url === 'string' ? raw.url : '/';
+  const scheme = raw?.protocol === 'https' ? 'https' : 'http';
+  const host = req.headers.host;
+  let url: string;
+  try {
+    url = new URL(path, `${scheme}://${typeof host === 'string' && host !== '' ? host : 'localhost'}`).href;
+  } catch {
+    url = new URL(path.startsWith('/') ? path : '/', `${scheme}://localhost`).href;
+  }
+  return new Request(url, { method: 'POST', headers });
+}
+
+/** The transport's `Response` as an answer, with the request's id. */
+async function fromWebResponse(response: Response, requestId: string): Promise<HttpAnswer> {
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  headers['x-request-id'] = requestId;
+  return { status: response.status, headers, body: await response.text() };
 }
 
 /** What one request to the endpoint carries into its `tools/list` and `tools/call` handlers. */

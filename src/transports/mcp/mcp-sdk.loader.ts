@@ -1,13 +1,18 @@
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { packageRequire } from '../../common/package-require.js';
-import type { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import type { CallToolRequest, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 
 /** What the MCP transport uses of `@modelcontextprotocol/sdk`. */
 export interface McpSdk {
   readonly Server: typeof Server;
-  readonly StreamableHTTPServerTransport: typeof StreamableHTTPServerTransport;
+  /**
+   * The Streamable HTTP transport on Web-standard `Request`/`Response` (what the
+   * SDK's Node transport wraps, behind a generic Node↔Web-streams bridge):
+   * djust's adapters hand it a `Request` and write its `Response` themselves.
+   */
+  readonly WebStandardStreamableHTTPServerTransport: typeof WebStandardStreamableHTTPServerTransport;
   readonly ListToolsRequestSchema: typeof ListToolsRequestSchema;
   /**
    * `tools/call` matched by its method only. The SDK's `Server` validates a
@@ -43,11 +48,16 @@ let loaded: McpSdk | undefined;
  */
 export function loadMcpSdk(): McpSdk {
   if (loaded) return loaded;
-  let modules: [typeof import('@modelcontextprotocol/sdk/server/index.js'), typeof import('@modelcontextprotocol/sdk/server/streamableHttp.js'), typeof import('@modelcontextprotocol/sdk/types.js'), typeof import('@modelcontextprotocol/sdk/validation/ajv')];
+  let modules: [
+    typeof import('@modelcontextprotocol/sdk/server/index.js'),
+    typeof import('@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js'),
+    typeof import('@modelcontextprotocol/sdk/types.js'),
+    typeof import('@modelcontextprotocol/sdk/validation/ajv'),
+  ];
   try {
     modules = [
       packageRequire('@modelcontextprotocol/sdk/server/index.js'),
-      packageRequire('@modelcontextprotocol/sdk/server/streamableHttp.js'),
+      packageRequire('@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js'),
       packageRequire('@modelcontextprotocol/sdk/types.js'),
       packageRequire('@modelcontextprotocol/sdk/validation/ajv'),
     ];
@@ -60,7 +70,7 @@ export function loadMcpSdk(): McpSdk {
   const [server, http, types, ajv] = modules;
   loaded = {
     Server: server.Server,
-    StreamableHTTPServerTransport: http.StreamableHTTPServerTransport,
+    WebStandardStreamableHTTPServerTransport: http.WebStandardStreamableHTTPServerTransport,
     ListToolsRequestSchema: types.ListToolsRequestSchema,
     CallToolMethodSchema: methodOnly(types.CallToolRequestSchema),
     validator: new ajv.AjvJsonSchemaValidator(),

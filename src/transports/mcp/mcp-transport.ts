@@ -45,9 +45,7 @@ export class McpTransport implements OnModuleInit {
     const handle = async (req: any, res: any, decoded?: DecodedBody): Promise<void> => {
       const body = decoded ?? (await decodeExpressBody(req, limit));
       if (isRefusal(body)) return sendExpress(res, this.api.refuse(req, body));
-      const plan = await this.api.plan(expressView(req), body);
-      if ('answer' in plan) return sendExpress(res, plan.answer);
-      await plan.serve(req, res);
+      sendExpress(res, await this.api.handle(expressView(req), body));
     };
     const fail = (req: any, res: any, err: unknown): void => this.fail(err, (answer) => sendExpress(res, answer), req);
     app.post(path, (req: any, res: any) => {
@@ -74,11 +72,13 @@ export class McpTransport implements OnModuleInit {
       child.post(path, async (req: any, reply: any) => {
         const decoded = decodeFastifyBody(req, limit);
         if (isRefusal(decoded)) return sendFastify(reply, this.api.refuse(req, decoded));
-        const plan = await this.api.plan(fastifyView(req), decoded);
-        if ('answer' in plan) return sendFastify(reply, plan.answer);
-        // The SDK writes the answer itself, on the raw response: fastify must not touch it any more.
-        reply.hijack();
-        await plan.serve(req.raw, reply.raw).catch((e: unknown) => this.fail(e, (answer) => writeRaw(reply.raw, answer), req));
+        let answer: HttpAnswer;
+        try {
+          answer = await this.api.handle(fastifyView(req), decoded);
+        } catch (e) {
+          return this.fail(e, (failed) => sendFastify(reply, failed), req);
+        }
+        return sendFastify(reply, answer);
       });
       child.route({ method: OTHER_METHODS, url: path, handler: async (req: any, reply: any) => sendFastify(reply, this.refuseMethod(req)) });
     });
@@ -93,11 +93,4 @@ export class McpTransport implements OnModuleInit {
     this.logger.error(`the MCP endpoint failed: ${errorDetail(err)}`);
     send(this.api.refuse(req, handlerError()));
   }
-}
-
-/** Writes an answer on a raw Node response (after fastify's `reply.hijack()`). */
-function writeRaw(res: any, answer: HttpAnswer): void {
-  if (res.headersSent) return;
-  res.writeHead(answer.status, answer.headers);
-  res.end(answer.body);
 }
