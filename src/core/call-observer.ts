@@ -32,14 +32,21 @@ export class CallObserver {
   }
 
   /** Runs a call inside its span (when tracing is on), and reports its 5xx. */
-  async observe(call: DjustCall, state: CallState, run: () => Promise<DjustOutcome>): Promise<DjustOutcome> {
+  observe(call: DjustCall, state: CallState, run: () => Promise<DjustOutcome>): Promise<DjustOutcome> {
+    if (!this.tracer.enabled) return this.reported(call, state, run); // no provider: no span, no attributes, no traceparent parsing
     const attributes = { 'djust.transport': call.caller.transport, 'djust.request_id': call.requestId };
     return this.tracer.run('djust call', attributes, parseTraceparent(call.traceparent), async (span) => {
-      const outcome = await run();
-      if (!outcome.ok && outcome.error.status >= 500 && !state.replayed) this.report(outcome.error, call, state);
+      const outcome = await this.reported(call, state, run);
       if (span) this.describe(span, call, state, outcome);
       return outcome;
     });
+  }
+
+  /** Runs the call; a 5xx (not a replayed one) goes to `onError`. */
+  private async reported(call: DjustCall, state: CallState, run: () => Promise<DjustOutcome>): Promise<DjustOutcome> {
+    const outcome = await run();
+    if (!outcome.ok && outcome.error.status >= 500 && !state.replayed) this.report(outcome.error, call, state);
+    return outcome;
   }
 
   private describe(span: CallSpan, call: DjustCall, state: CallState, outcome: DjustOutcome): void {

@@ -5,6 +5,7 @@ import { verifyCsrf } from '../auth/csrf.js';
 import { labelOf } from '../common/safe-format.util.js';
 import { DJUST_RESOLVED_OPTIONS } from '../djust.internal-constants.js';
 import type { HandlerRecord, ViewRecord } from '../discovery/view-record.interface.js';
+import type { RateLimitOptions } from '../interfaces/rate-limit-options.interface.js';
 import { ViewRegistry } from '../discovery/view-registry.js';
 import type { LiveViewBase } from '../live-view.base.js';
 import type { AuthResult, CallContext, DjustTransport } from '../protocol/call-context.js';
@@ -146,7 +147,7 @@ export class DjustDispatcher {
       state.stage = 'handler-access';
       await this.access.checkHandler(record, handler, auth, caller, data);
       state.stage = 'rate-limit';
-      await this.rateLimit(handler, auth, caller, state);
+      if (handler.rateLimit) await this.rateLimit(handler.rateLimit, handler.bucket, auth, caller, state);
       state.stage = 'validate';
       const arg = await this.validate(handler, input);
       const key = idempotencyKeyOf(call);
@@ -189,10 +190,8 @@ export class DjustDispatcher {
   }
 
   /** Counts the call in its bucket; the decision goes into the outcome, refused or not (for the `RateLimit-*` headers). */
-  private async rateLimit(handler: HandlerRecord, auth: AuthResult, caller: CallContext, state: CallState): Promise<void> {
-    const limit = handler.rateLimit;
-    if (!limit) return;
-    const decision = (state.rateLimit = await this.limiter.consume(handler.bucket, callerKey(auth.user, caller.ip), limit.limit, limit.ttl));
+  private async rateLimit(limit: RateLimitOptions, bucket: string, auth: AuthResult, caller: CallContext, state: CallState): Promise<void> {
+    const decision = (state.rateLimit = await this.limiter.consume(bucket, callerKey(auth.user, caller.ip), limit.limit, limit.ttl));
     if (!decision.allowed) throw decision.storageFailed ? rateLimitUnavailable() : rateLimited(decision.retryAfterSeconds ?? decision.resetSeconds);
   }
 

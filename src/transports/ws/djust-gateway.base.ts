@@ -138,7 +138,7 @@ export class DjustGatewayBase implements OnGatewayInit, OnGatewayConnection, OnG
       const refused = state.admit(payload) ?? (isObject(payload) ? undefined : invalidMessage()) ?? state.reserveView();
       if (refused) throw refused;
       reserved = true;
-      await this.requireSession(state);
+      if (state.session) await this.requireSession(state);
       const { view, params, traceparent } = payload as Payload;
       const ref = randomUUID();
       const push = (): Promise<void> => this.push(socket, state, ref);
@@ -179,7 +179,7 @@ export class DjustGatewayBase implements OnGatewayInit, OnGatewayConnection, OnG
       if (!entry) throw notFound();
       entry.enter();
       counted = entry;
-      await this.requireSession(state);
+      if (state.session) await this.requireSession(state);
       const message = (copied: unknown) => ({ handler, params: copied });
       const call = { kind: 'event', mounted: entry.mounted, handler, params, message, caller: state.ctx, requestId, traceparent, idempotencyKey: id } as const;
       const outcome = await this.dispatcher.dispatch(call);
