@@ -38,6 +38,9 @@ interface FlatProperty {
   readonly customs: readonly ValidationMetadata[];
 }
 
+/** The name of the constraint classes class-validator's `registerDecorator` generates for a validator object. */
+const GENERATED_CONSTRAINT_NAME = 'CustomConstraint';
+
 /** The options the flat path reproduces; any other options take class-validator's executor. */
 const FLAT_OPTIONS: ValidatorOptions = { whitelist: true, forbidNonWhitelisted: false, forbidUnknownValues: false };
 
@@ -80,6 +83,8 @@ export class ClassValidatorRunner {
   /** class-validator's message formatter, for the flat path (absent: no flat path). */
   private readonly replaceTokens: ReplaceTokens | undefined;
   private readonly cache = new Map<unknown, Map<string | undefined, Entry>>();
+  /** Instances of generated constraint classes (see {@link instanceOf}). */
+  private readonly instances = new WeakMap<ConstraintMetadata, ConstraintMetadata['instance']>();
   /** `groupByPropertyName` of each remembered answer, by the answer's array. */
   private readonly grouped = new WeakMap<object, Record<string, ValidationMetadatas>>();
 
@@ -145,7 +150,7 @@ export class ClassValidatorRunner {
             value,
             constraints: metadata.constraints,
           };
-          const valid = constraint.instance.validate(value, args as ValidationArguments);
+          const valid = this.instanceOf(constraint).validate(value, args as ValidationArguments);
           if (isPromise(valid)) {
             (pending ??= []).push(
               valid.then((isValid) => {
@@ -160,6 +165,24 @@ export class ClassValidatorRunner {
     return Promise.all(pending).then(() => stripEmpty(errors));
   }
 
+  /**
+   * A constraint's validator instance. `constraint.instance` asks class-validator's
+   * container, whose default one finds it by a linear scan of every constraint
+   * class used so far — and every built-in decorator application (`@IsInt()` on
+   * each property of each DTO) has a class of its own, so that scan grows with
+   * the DTOs the app has validated. The classes `registerDecorator` generates
+   * for those decorators (`CustomConstraint`, stateless wrappers of a validator
+   * object, which no DI container provides) are looked up once here; a class of
+   * the app's own (`@Validate(Cls)`, `validator: Cls`) is asked every time, so a
+   * container set with `useContainer()` still decides its instance.
+   */
+  private instanceOf(constraint: ConstraintMetadata): ConstraintMetadata['instance'] {
+    if ((constraint.target as { name?: unknown }).name !== GENERATED_CONSTRAINT_NAME) return constraint.instance;
+    let instance = this.instances.get(constraint);
+    if (instance === undefined) this.instances.set(constraint, (instance = constraint.instance));
+    return instance;
+  }
+
   /** `createValidationError` of the executor, into `error.constraints`. */
   private fail(error: ValidationError, object: object, value: unknown, metadata: ValidationMetadata, constraint: ConstraintMetadata): void {
     const args: ValidationArgs = {
@@ -170,7 +193,8 @@ export class ClassValidatorRunner {
       constraints: metadata.constraints,
     };
     let message: unknown = metadata.message || '';
-    if (!metadata.message && constraint && constraint.instance.defaultMessage instanceof Function) message = constraint.instance.defaultMessage(args as ValidationArguments);
+    const instance = constraint ? this.instanceOf(constraint) : undefined;
+    if (!metadata.message && instance && instance.defaultMessage instanceof Function) message = instance.defaultMessage(args as ValidationArguments);
     error.constraints![constraint && constraint.name ? constraint.name : metadata.type] = this.replaceTokens!(message, args);
   }
 

@@ -61,6 +61,19 @@ class SlowUniqueConstraint implements ValidatorConstraintInterface {
   }
 }
 
+@ValidatorConstraint({ name: 'upperCase' })
+class UpperCaseConstraint implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return typeof value === 'string' && value === value.toUpperCase();
+  }
+}
+
+/** Flat: built-in decorators (generated constraint classes) and an app constraint class. */
+class FlatAppConstraintDto {
+  @IsInt() @Min(1) n!: number;
+  @IsString() @Validate(UpperCaseConstraint) code!: string;
+}
+
 class BaseEntityDto {
   @IsInt() @Min(1) id!: number;
   @IsOptional() @IsString() @MaxLength(5, { context: { code: 'short' } }) label?: string;
@@ -254,5 +267,46 @@ describe('ClassValidatorRunner looks a class up in the storage once', () => {
       storage.getTargetValidationMetadatas = original;
     }
     assert.equal(lookups, 3, 'DeepDto, DerivedDto, TagDto: once each');
+  });
+});
+
+describe('ClassValidatorRunner asks the container once per generated constraint class', () => {
+  it("a built-in decorator's constraint class is class-validator's generated CustomConstraint (fails loudly if class-validator changes)", () => {
+    const Probe = class {
+      n!: number;
+    };
+    IsInt()(Probe.prototype, 'n');
+    const [metadata] = getMetadataStorage().getTargetValidationMetadatas(Probe, '', true, false);
+    assert.equal((metadata.constraintCls as { name?: string }).name, 'CustomConstraint');
+  });
+
+  it('the instance of a generated constraint class is fetched once; an app constraint class is asked for every time', async () => {
+    const runner = new ClassValidatorRunner(OPTIONS);
+    const storage = getMetadataStorage();
+    assert.ok(runner.isFlat(FlatAppConstraintDto));
+    await runner.validate(plainToInstance(FlatAppConstraintDto, { n: 3, code: 'OK' })); // instances of the generated classes fetched here
+    const fetched = new Map<string, number>();
+    let failed: ValidationError[] = [];
+    const constraints = storage.getTargetValidationMetadatas(FlatAppConstraintDto, '', true, false).flatMap((m) => storage.getTargetValidatorConstraints(m.constraintCls));
+    const instanceGetter = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(constraints[0]), 'instance')!.get!;
+    for (const constraint of constraints) {
+      const name = (constraint.target as { name: string }).name;
+      Object.defineProperty(constraint, 'instance', {
+        configurable: true,
+        get() {
+          fetched.set(name, (fetched.get(name) ?? 0) + 1);
+          return instanceGetter.call(constraint);
+        },
+      });
+    }
+    try {
+      for (let i = 0; i < 10; i++) assert.deepEqual(await runner.validate(plainToInstance(FlatAppConstraintDto, { n: 3, code: 'OK' })), []);
+      failed = await runner.validate(plainToInstance(FlatAppConstraintDto, { n: 3, code: 'lower' }));
+    } finally {
+      for (const constraint of constraints) delete (constraint as { instance?: unknown }).instance;
+    }
+    assert.deepEqual(failed[0].constraints, (await validate(plainToInstance(FlatAppConstraintDto, { n: 3, code: 'lower' }), OPTIONS))[0].constraints);
+    assert.equal(fetched.get('CustomConstraint'), undefined, 'generated classes: not asked again');
+    assert.equal(fetched.get('UpperCaseConstraint'), 12, "the app's own class: asked on every call (and for the failure's message)");
   });
 });
