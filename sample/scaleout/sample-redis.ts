@@ -88,14 +88,20 @@ export class SampleRedis implements OnApplicationShutdown {
     return createShardedAdapter(this.pub, this.sub, { channelPrefix: `${SAMPLE_REDIS_PREFIX}io`, subscriptionMode: 'static' });
   }
 
-  /** Closes the three clients (QUIT when connected). Idempotent. */
+  /** Closes the three clients: QUIT, and the connection ended, when connected; else stops reconnecting. Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     await Promise.all(
       [this.commands, this.pub, this.sub].map(async (client) => {
-        if (client.status === 'ready') await client.quit().catch(() => client.disconnect());
-        else client.disconnect();
+        if (client.status !== 'ready') return client.disconnect(); // also stops its reconnection attempts
+        const ended = new Promise<void>((resolve) => client.once('end', () => resolve()));
+        try {
+          await client.quit(); // Redis answered OK: the connection ends next
+        } catch {
+          return client.disconnect();
+        }
+        await ended;
       }),
     );
   }
