@@ -24,7 +24,8 @@ import { DjustDispatcher } from '../src/core/djust-dispatcher.service.js';
 import { DJUST_TRACER } from '../src/djust.internal-constants.js';
 import { DjustModule } from '../src/index.js';
 import { DjustTracer } from '../src/observability/djust-tracer.js';
-import { runScript, writeResult } from './bench-support.js';
+import { writeResult } from './bench-support.js';
+import { median, printResult, runModes, timeCalls } from './mode-processes.js';
 import { BenchTokenAuth, BenchOrderView } from './servers/djust-bench.module.js';
 import { BENCH_TOKEN, OrderRepository } from './servers/bench-domain.js';
 
@@ -63,33 +64,14 @@ async function child(mode: Mode): Promise<void> {
   const call = () => dispatcher.dispatch({ kind: 'call', view: 'order', handler: 'update_status', params: { order_id: 42, status: 'shipped' }, caller, requestId: 'bench' });
   const check = await call();
   if (!check.ok) throw new Error(`the bench call failed: ${check.error.kind}`);
-  const warmupEnd = performance.now() + WARMUP_MS;
-  while (performance.now() < warmupEnd) for (let i = 0; i < 256; i++) await call();
-  let calls = 0;
-  const t0 = performance.now();
-  const deadline = t0 + BUDGET_MS;
-  for (; calls < CALLS; calls++) {
-    await call();
-    if ((calls & 1023) === 0 && performance.now() > deadline) break;
-  }
-  const ms = performance.now() - t0;
-  process.stdout.write(`RESULT ${JSON.stringify({ mode, calls, usPerCall: (ms * 1000) / Math.max(1, calls) })}\n`);
+  printResult({ mode, ...(await timeCalls(call, { calls: CALLS, budgetMs: BUDGET_MS, warmupMs: WARMUP_MS })) });
   await app.close();
   process.exit(0);
 }
 
 async function parent(): Promise<void> {
   const self = fileURLToPath(import.meta.url);
-  const samples = new Map<Mode, number[]>(MODES.map((m) => [m, []]));
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const mode of round % 2 === 0 ? MODES : [...MODES].reverse()) {
-      const { code, stdout } = await runScript(self, ['--child', mode], {}, false);
-      const line = /RESULT (.*)/.exec(stdout)?.[1];
-      if (code !== 0 || !line) throw new Error(`tracing child (${mode}) failed with code ${code}:\n${stdout}`);
-      samples.get(mode)!.push((JSON.parse(line) as { usPerCall: number }).usPerCall);
-    }
-  }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+  const samples = await runModes(self, MODES, ROUNDS);
   const rows = MODES.map((mode) => ({ mode, usPerCall: Number(median(samples.get(mode)!).toFixed(3)), rounds: samples.get(mode)!.map((x) => Number(x.toFixed(3))) }));
   const base = rows[0].usPerCall;
   const ratio = (mode: Mode) => Number((rows.find((r) => r.mode === mode)!.usPerCall / base).toFixed(3));

@@ -11,12 +11,15 @@ import { CallObserver } from './core/call-observer.js';
 import { ViewRunner } from './core/view-runner.js';
 import { ViewExplorer } from './discovery/view-explorer.service.js';
 import { ViewRegistry } from './discovery/view-registry.js';
-import { DJUST_HAS_PERMISSION, DJUST_MODULE_OPTIONS, DJUST_RESOLVED_OPTIONS, DJUST_VIEW_REGISTRY } from './djust.internal-constants.js';
+import { DJUST_CLOCK, DJUST_HAS_PERMISSION, DJUST_MODULE_OPTIONS, DJUST_RESOLVED_OPTIONS, DJUST_VIEW_REGISTRY } from './djust.internal-constants.js';
 import { DjustConfigurableModule, type DJUST_ASYNC_OPTIONS_TYPE } from './djust.module-definition.js';
 import { DjustConfigurationError } from './errors/djust-configuration.error.js';
 import type { DjustAuthClass } from './interfaces/djust-auth.interface.js';
 import type { DjustModuleOptions } from './interfaces/djust-module-options.interface.js';
 import { DjustOpenApiService } from './openapi/openapi.service.js';
+import { IdempotencyGate } from './idempotency/idempotency-gate.service.js';
+import { idempotencyStoreFor } from './idempotency/idempotency-store.factory.js';
+import type { DjustClock } from './common/clock.js';
 import { MemoryThrottlerStorage } from './rate-limit/memory-throttler.storage.js';
 import { RateLimiter } from './rate-limit/rate-limiter.service.js';
 import { HttpApi } from './transports/http/http-api.js';
@@ -109,6 +112,11 @@ function withCore(definition: DynamicModule, staticPrefix: string | undefined): 
     },
     ViewRunner,
     CallObserver,
+    {
+      provide: IdempotencyGate,
+      useFactory: (o: ResolvedDjustOptions, clock?: DjustClock) => new IdempotencyGate(idempotencyStoreFor(o.idempotency, clock), o.idempotency),
+      inject: [DJUST_RESOLVED_OPTIONS, { token: DJUST_CLOCK, optional: true }],
+    },
     DjustDispatcher,
     DjustOpenApiService,
     DjustBootstrap,

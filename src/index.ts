@@ -10,6 +10,7 @@
 export { DjustModule, type DjustModuleAsyncOptions } from './djust.module.js';
 export type {
   DjustErrorContext,
+  DjustIdempotencyOptions,
   DjustModuleOptions,
   DjustMcpOptions,
   DjustOnErrorFn,
@@ -43,6 +44,11 @@ export { SessionIoAdapter, type EngineMiddleware } from './transports/ws/session
 export type { DjustThrottlerStorage, ThrottlerStorageRecord } from './rate-limit/throttler-storage.interface.js';
 export { MemoryThrottlerStorage, type MemoryThrottlerStorageOptions } from './rate-limit/memory-throttler.storage.js';
 export { RedisThrottlerStorage } from './rate-limit/redis-throttler.storage.js';
+
+// Exactly-once calls: idempotency stores.
+export type { DjustIdempotencyStore, IdempotencyClaim, StoredOutcome } from './idempotency/idempotency-store.interface.js';
+export { MemoryIdempotencyStore, type MemoryIdempotencyStoreOptions } from './idempotency/memory-idempotency.store.js';
+export { RedisIdempotencyStore, type RedisIdempotencyStoreOptions } from './idempotency/redis-idempotency.store.js';
 
 // OpenAPI.
 export { withDjust, mergeDjustDocument } from './openapi/with-djust.js';

@@ -16,6 +16,14 @@ export interface DjustClientOptions {
    * Default `true`. With `false`, views die with the connection.
    */
   remount?: boolean;
+  /**
+   * Send an event again, with the same idempotency `id`, when a disconnect
+   * lost its ack (after the remount; the server answers with the kept ack
+   * and does not run the handler twice), and ask again while the server says
+   * the first send still runs (409 `idempotency_key_in_use`). Default `true`
+   * (only with `remount`).
+   */
+  resend?: boolean;
   /** Receives errors thrown by `onAssigns` listeners and failed remounts. Default `console.error`. */
   onError?: (err: unknown) => void;
 }
@@ -60,8 +68,11 @@ export class DjustClient {
     this.remount = options.remount !== false;
     this.onError = options.onError ?? ((err) => console.error('[djust]', err));
     this.connectedOnce = socket.connected;
+    const resend = this.remount && options.resend !== false;
     this.host = {
       request: (event, payload, onAck) => this.request(event, payload, onAck),
+      resend,
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       attach: (ref, handle) => void this.byRef.set(ref, handle),
       detach: (ref, handle) => {
         if (this.byRef.get(ref) === handle) this.byRef.delete(ref);
@@ -142,6 +153,8 @@ export class DjustClient {
     }
     for (const handle of [...this.handles]) {
       handle.mount().catch((err: unknown) => {
+        // Cut again while mounting: the handle stays suspended, and the next connection mounts it.
+        if (err instanceof DjustClientError && err.error === 'disconnected' && !this.closed && this.remount && this.socket.active) return;
         handle.kill(err instanceof DjustClientError ? err : new DjustClientError('disconnected', {}, 0, String(err)));
         this.onError(err);
       });

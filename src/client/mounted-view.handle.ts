@@ -18,17 +18,33 @@ export interface MountedViewHandle<A extends Assigns = Assigns> {
   readonly params: Readonly<Params>;
   /** The view's public assigns as the client last heard them. */
   readonly assigns: Readonly<A>;
-  /** Calls an `@EventHandler`; resolves its result, rejects with a {@link DjustClientError}. */
-  call<R = unknown>(handler: string, params?: Params): Promise<R>;
+  /**
+   * Calls an `@EventHandler`; resolves its result, rejects with a
+   * {@link DjustClientError}. The event carries an idempotency `id` (a new
+   * UUID unless `options.id` gives one): when a disconnect loses the ack, the
+   * call waits for the remount and sends the event again with the same id, and
+   * the server answers with the kept ack instead of running the handler twice.
+   */
+  call<R = unknown>(handler: string, params?: Params, options?: CallOptions): Promise<R>;
   /** Listens to assigns changes (acks, pushes, remounts). Returns the unsubscribe function. */
   onAssigns(listener: AssignsListener<A>): () => void;
   /** Frees the view on the server. Idempotent; later calls reject with `closed`. */
   unmount(): Promise<void>;
 }
 
+/** Options of {@link MountedViewHandle.call}. */
+export interface CallOptions {
+  /** The event's idempotency key (1–128 characters). Default: a new UUID per call. */
+  id?: string;
+}
+
 /** What a handle needs from its client. */
 export interface HandleHost {
   request<T>(event: string, payload: object, onAck?: (ack: T) => void): Promise<T>;
+  /** Whether an event whose ack a disconnect lost is sent again after the remount. */
+  readonly resend: boolean;
+  /** Waits `ms` (the pause before asking again about a key still in use). */
+  sleep(ms: number): Promise<void>;
   attach(ref: string, handle: ViewHandle<any>): void;
   detach(ref: string, handle: ViewHandle<any>): void;
   readonly connected: boolean;
@@ -62,10 +78,19 @@ export class ViewHandle<A extends Assigns = Assigns> implements MountedViewHandl
     this.resume();
   }
 
-  async call<R = unknown>(handler: string, params: Params = {}): Promise<R> {
-    await this.ready();
-    const ack = await this.host.request<EventAck<R>>('event', { ref: this.ref, handler, params }, (a) => this.apply(a.assigns));
-    return ack.result;
+  async call<R = unknown>(handler: string, params: Params = {}, options: CallOptions = {}): Promise<R> {
+    const id = options.id ?? newEventId();
+    for (let attempt = 0; ; attempt++) {
+      await this.ready();
+      try {
+        const ack = await this.host.request<EventAck<R>>('event', { ref: this.ref, handler, params, id }, (a) => this.apply(a.assigns));
+        return ack.result;
+      } catch (err) {
+        if (!(err instanceof DjustClientError) || attempt >= MAX_RESENDS || !this.host.resend) throw err;
+        if (err.error === 'idempotency_key_in_use') await this.host.sleep(Math.min(50 * 2 ** attempt, 2_000));
+        else if (err.error !== 'disconnected' || this.dead) throw err; // a disconnect: ready() waits for the remount
+      }
+    }
   }
 
   onAssigns(listener: AssignsListener<A>): () => void {
@@ -144,6 +169,22 @@ export class ViewHandle<A extends Assigns = Assigns> implements MountedViewHandl
       }
     }
   }
+}
+
+/** How many times one call is sent again (after disconnects, or while its key is still in use) before it gives up. */
+const MAX_RESENDS = 10;
+
+/** A random UUID: `crypto.randomUUID` where it exists (Node, secure browser pages), else from `crypto.getRandomValues`. */
+function newEventId(): string {
+  const crypto = globalThis.crypto;
+  if (typeof crypto?.randomUUID === 'function') return crypto.randomUUID();
+  const bytes = new Uint8Array(16);
+  if (typeof crypto?.getRandomValues === 'function') crypto.getRandomValues(bytes);
+  else for (let i = 0; i < 16; i++) bytes[i] = Math.floor(Math.random() * 256);
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 /** `Object.assign` that keeps a `__proto__` key as data instead of changing the prototype. */

@@ -16,7 +16,8 @@ import type { ResolvedDjustOptions } from './resolved-options.js';
  * <slug>.mount`) with `djust.view`, `djust.handler`, `djust.transport`,
  * `djust.request_id` and `enduser.id`, parented on the call's W3C
  * `traceparent`, status ERROR on a 5xx; and `onError` called once per 5xx with
- * the original error.
+ * the original error (not again when an idempotency key replays it; the span
+ * then says `djust.idempotency.replayed`).
  */
 @Injectable()
 export class CallObserver {
@@ -35,7 +36,7 @@ export class CallObserver {
     const attributes = { 'djust.transport': call.caller.transport, 'djust.request_id': call.requestId };
     return this.tracer.run('djust call', attributes, parseTraceparent(call.traceparent), async (span) => {
       const outcome = await run();
-      if (!outcome.ok && outcome.error.status >= 500) this.report(outcome.error, call, state);
+      if (!outcome.ok && outcome.error.status >= 500 && !state.replayed) this.report(outcome.error, call, state);
       if (span) this.describe(span, call, state, outcome);
       return outcome;
     });
@@ -50,6 +51,7 @@ export class CallObserver {
       ...(view ? { 'djust.view': view } : {}),
       ...(handler ? { 'djust.handler': handler } : {}),
       ...(enduser !== undefined ? { 'enduser.id': enduser } : {}),
+      ...(state.replayed ? { 'djust.idempotency.replayed': true } : {}),
     });
     if (!outcome.ok && outcome.error.status >= 500) span.fail(outcome.error.kind, state.cause ?? outcome.error);
   }

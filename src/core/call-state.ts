@@ -13,4 +13,6 @@ export interface CallState {
   rateLimit?: RateLimitDecision;
   /** The error a 5xx outcome was made from (what the handler threw, a timeout, a serialization failure). */
   cause?: unknown;
+  /** The answer was replayed for an idempotency key: nothing ran, nothing new to report. */
+  replayed?: boolean;
 }

@@ -18,6 +18,13 @@ interface CallBase {
   /** A decoding problem (malformed JSON): raised at the validation step, after every check. */
   readonly paramsError?: DjustException;
   /**
+   * The caller's idempotency key as decoded — HTTP `Idempotency-Key`, WS event
+   * `id`, MCP `_meta.idempotencyKey`; `undefined` (or `null`) when absent. Any
+   * other value than a string of 1–128 characters is a 400 at the validation
+   * step. Ignored on a mount.
+   */
+  readonly idempotencyKey?: unknown;
+  /**
    * The transport's message as the app's guards see it (`switchToWs().getData()`),
    * built from the copied params — never the raw ones. Absent: `undefined`.
    */
@@ -70,6 +77,8 @@ export interface DjustSuccess {
   readonly mounted?: MountedView;
   /** The rate-limit decision, when the handler has a `@RateLimit`. */
   readonly rateLimit?: RateLimitDecision;
+  /** True when this is the kept answer of an earlier call with the same idempotency key (the handler did not run). */
+  readonly replayed?: boolean;
 }
 
 /**
@@ -86,6 +95,7 @@ export type DispatchStage =
   | 'handler-access'
   | 'rate-limit'
   | 'validate'
+  | 'idempotency'
   | 'run';
 
 /** A call that failed: the wire error, the step it failed at, and the rate-limit decision if the call got that far. */
@@ -94,6 +104,8 @@ export interface DjustFailure {
   readonly error: DjustException;
   readonly stage: DispatchStage;
   readonly rateLimit?: RateLimitDecision;
+  /** True when this is the kept answer of an earlier call with the same idempotency key (a 500 the handler ended with then). */
+  readonly replayed?: boolean;
 }
 
 /** What the core answers a call: never a thrown error. */

@@ -8,8 +8,12 @@ import type { HandlerRecord, ViewRecord } from '../discovery/view-record.interfa
 import { ViewRegistry } from '../discovery/view-registry.js';
 import type { LiveViewBase } from '../live-view.base.js';
 import type { AuthResult, CallContext, DjustTransport } from '../protocol/call-context.js';
-import { DjustException } from '../protocol/djust.exception.js';
-import { notAnObject, notFound, rateLimited, rateLimitUnavailable, unauthenticated } from '../protocol/wire-errors.js';
+import { DjustException, type DjustErrorBody } from '../protocol/djust.exception.js';
+import { isErrorKind } from '../protocol/error-kinds.js';
+import { handlerError, invalidIdempotencyKey, notAnObject, notFound, rateLimited, rateLimitUnavailable, unauthenticated } from '../protocol/wire-errors.js';
+import { IdempotencyGate } from '../idempotency/idempotency-gate.service.js';
+import { isValidIdempotencyKey, type IdempotencyScope } from '../idempotency/idempotency-key.util.js';
+import type { StoredOutcome } from '../idempotency/idempotency-store.interface.js';
 import { callerKey } from '../rate-limit/caller-key.util.js';
 import { RateLimiter } from '../rate-limit/rate-limiter.service.js';
 import { diffAssigns, snapshotAssigns, snapshotToObject } from '../serialization/assigns.js';
@@ -44,7 +48,8 @@ interface Input {
  * login/permissions/guards (401/403) → resolve the handler (404, the same
  * answer whether the name is missing or merely not exposed on this
  * transport) → handler permissions/guards (403) → rate limit (429) →
- * validation (400) → `mount`/`apiMount` → handler (500/504) → serialize.
+ * validation (400) → idempotency key (409/422, or the kept answer) →
+ * `mount`/`apiMount` → handler (500/504) → serialize.
  *
  * Nothing of the view runs before the caller has passed every check. The core
  * knows no status code, header or ack: it returns an outcome, and each
@@ -62,6 +67,7 @@ export class DjustDispatcher {
     private readonly validator: DtoValidator,
     private readonly runner: ViewRunner,
     private readonly observer: CallObserver,
+    private readonly idempotency: IdempotencyGate,
     @Inject(DJUST_RESOLVED_OPTIONS) private readonly options: ResolvedDjustOptions,
   ) {}
 
@@ -73,8 +79,9 @@ export class DjustDispatcher {
         // Events on one mounted view run one at a time, checks included (permissions can change meanwhile).
         return call.kind === 'event' ? await call.mounted.exclusive(() => this.checkAndRun(call, state)) : await this.checkAndRun(call, state);
       } catch (err) {
-        state.cause = err;
-        return { ok: false, error: this.wireError(err, where(call, state)), stage: state.stage, rateLimit: state.rateLimit };
+        state.cause ??= err;
+        const failure = { ok: false as const, error: this.wireError(err, where(call, state)), stage: state.stage, rateLimit: state.rateLimit };
+        return state.replayed ? { ...failure, replayed: true } : failure;
       }
     });
   }
@@ -142,11 +149,17 @@ export class DjustDispatcher {
       await this.rateLimit(handler, auth, caller, state);
       state.stage = 'validate';
       const arg = await this.validate(handler, input);
-      state.stage = 'run';
+      const key = idempotencyKeyOf(call);
       const invocation = { caller, user: auth.user, data };
-      return call.kind === 'call'
-        ? this.runStateless(call, record, handler, auth, input, arg, invocation, state)
-        : this.runEvent(call, handler, arg, invocation, state);
+      const run = (): Promise<DjustSuccess> => {
+        state.stage = 'run';
+        return call.kind === 'call'
+          ? this.runStateless(call, record, handler, auth, input, arg, invocation, state)
+          : this.runEvent(call, handler, arg, invocation, state);
+      };
+      if (key === undefined) return run();
+      state.stage = 'idempotency';
+      return this.runOnce(call, state, { caller: callerKey(auth.user, caller.ip), view: record.slug, handler: handler.name, key }, input.value, run);
     }
     state.stage = 'validate';
     if (input.error) throw input.error;
@@ -211,6 +224,30 @@ export class DjustDispatcher {
     return handler.arity === 0 ? undefined : (input.value ?? {});
   }
 
+  /**
+   * The idempotency stage: the call runs at most once per (caller, view,
+   * handler, key). Whatever the run ends with — a success, a 500, a 504, an
+   * `HttpException` of the handler — is kept and replayed to the same call
+   * (`replayed`); a replayed 5xx is not reported again.
+   */
+  private async runOnce(call: DjustCall, state: CallState, scope: IdempotencyScope, params: unknown, run: () => Promise<DjustSuccess>): Promise<DjustSuccess> {
+    let firstError: DjustException | undefined;
+    const { outcome, replayed } = await this.idempotency.once(scope, params, async (): Promise<StoredOutcome> => {
+      try {
+        const success = await run();
+        return { ok: true, result: success.result, assigns: success.assigns, ...(success.status !== undefined ? { status: success.status } : {}) };
+      } catch (err) {
+        state.cause = err;
+        firstError = this.wireError(err, where(call, state));
+        return { ok: false, error: firstError.toBody() };
+      }
+    });
+    if (replayed) state.replayed = true;
+    if (!outcome.ok) throw firstError ?? fromBody(outcome.error);
+    const success: DjustSuccess = { ok: true, result: outcome.result as Plain, assigns: outcome.assigns as Record<string, Plain>, rateLimit: state.rateLimit };
+    return { ...success, ...(outcome.status !== undefined ? { status: outcome.status } : {}), ...(replayed ? { replayed } : {}) };
+  }
+
   /** HTTP and MCP: a fresh instance, `apiMount` (or `mount`), the handler, the assigns it changed. */
   private async runStateless(
     call: StatelessCall,
@@ -255,6 +292,19 @@ export class DjustDispatcher {
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** The call's idempotency key, checked (400 unless a string of 1–128 characters); `undefined` when it has none. */
+function idempotencyKeyOf(call: StatelessCall | EventCall): string | undefined {
+  const key = call.idempotencyKey;
+  if (key === undefined || key === null) return undefined;
+  if (!isValidIdempotencyKey(key)) throw invalidIdempotencyKey();
+  return key;
+}
+
+/** A kept wire error, as the exception the transports encode (a kind that is not in the catalogue any more is a 500). */
+function fromBody(body: DjustErrorBody): DjustException {
+  return isErrorKind(body.error) ? new DjustException(body.error, body.details ?? {}, body.message) : handlerError();
 }
 
 /** A handler's return value as plain JSON (`undefined` → `null`). */

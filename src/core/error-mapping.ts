@@ -1,13 +1,8 @@
 import { HttpException, type Logger } from '@nestjs/common';
 import { describeValue, errorDetail } from '../common/safe-format.util.js';
 import { DjustException } from '../protocol/djust.exception.js';
-import { ERROR_KINDS, type DjustErrorKind } from '../protocol/error-kinds.js';
+import { kindOfStatus } from '../protocol/error-kinds.js';
 import { handlerError } from '../protocol/wire-errors.js';
-
-/** The kind a Nest `HttpException` status maps to (4xx/503/504 of the catalogue; anything else is a 500). */
-const KIND_BY_STATUS: ReadonlyMap<number, DjustErrorKind> = new Map(
-  (Object.keys(ERROR_KINDS) as DjustErrorKind[]).filter((k) => k !== 'handler_error').map((k) => [ERROR_KINDS[k].status as number, k]),
-);
 
 /**
  * Turns whatever a view's `mount` or handler threw into a wire error.
@@ -19,7 +14,7 @@ const KIND_BY_STATUS: ReadonlyMap<number, DjustErrorKind> = new Map(
 export function toWireError(err: unknown, debug: boolean, logger: Pick<Logger, 'error'>, where: string): DjustException {
   if (err instanceof DjustException) return err;
   if (err instanceof HttpException) {
-    const kind = KIND_BY_STATUS.get(err.getStatus());
+    const kind = kindOfStatus(err.getStatus());
     if (kind) {
       const response = err.getResponse() as unknown;
       const text = (response as { message?: unknown } | null)?.message;

@@ -1,3 +1,5 @@
+import type { RedisScriptClient } from '../common/redis-script.js';
+import type { DjustIdempotencyStore } from '../idempotency/idempotency-store.interface.js';
 import type { DjustThrottlerStorage } from '../rate-limit/throttler-storage.interface.js';
 import type { DjustTransport } from '../protocol/call-context.js';
 import type { DjustAuthClass } from './djust-auth.interface.js';
@@ -39,6 +41,32 @@ export interface DjustMcpOptions {
   name?: string;
   /** `serverInfo.version`. Default: the OpenAPI version. */
   version?: string;
+}
+
+/**
+ * Exactly-once calls: where the answers kept for idempotency keys (HTTP
+ * `Idempotency-Key`, WS event `id`, MCP `_meta.idempotencyKey`) live, and for
+ * how long. Keys are only used when a caller sends one.
+ */
+export interface DjustIdempotencyOptions {
+  /**
+   * An ioredis client (`new Redis(url, { maxRetriesPerRequest: 1, commandTimeout: 1000 })`):
+   * keys shared by every process of the app, claimed atomically. Default: in
+   * this process's memory.
+   */
+  redis?: RedisScriptClient;
+  /** Any other store (a database...). Wins over `redis`. */
+  store?: DjustIdempotencyStore;
+  /** How long an answer is kept, ms. Default 24 h. */
+  ttl?: number;
+  /**
+   * How long a running call holds its key at most, ms: a process that dies
+   * mid-call frees its keys after this, and a handler that runs longer may be
+   * run again by a retry. Default 60 s, or twice `handlerTimeout` if longer.
+   */
+  lockTtl?: number;
+  /** Most keys the in-memory store holds (oldest dropped first). Default 100 000. */
+  maxEntries?: number;
 }
 
 /** WebSocket transport limits. `0` turns a limit off. */
@@ -93,6 +121,8 @@ export interface DjustModuleOptions {
    * Default: on, with the OpenAPI title and version as server info.
    */
   mcp?: false | DjustMcpOptions;
+  /** Exactly-once calls: the idempotency store and how long answers are kept. Default: in memory, 24 h. */
+  idempotency?: DjustIdempotencyOptions;
   /**
    * Called once for every 5xx — a handler or `mount` that threw, a result that
    * cannot be serialized, a timeout — with the original error and the call's

@@ -1,6 +1,13 @@
 import { ERROR_STATUS, type DjustErrorKind } from '../protocol/error-kinds.js';
 import { ERROR_DETAILS_SCHEMAS } from './error-details.schemas.js';
-import { rateLimitHeaders, REQUEST_ID_HEADER, requestIdHeader, retryAfterHeader } from './http-headers.schemas.js';
+import {
+  IDEMPOTENCY_REPLAYED_HEADER,
+  idempotencyReplayedHeader,
+  rateLimitHeaders,
+  REQUEST_ID_HEADER,
+  requestIdHeader,
+  retryAfterHeader,
+} from './http-headers.schemas.js';
 import { SCHEMA_REF_PREFIX } from './json-schema.util.js';
 import type { JsonSchema } from './openapi.types.js';
 
@@ -40,8 +47,10 @@ const ERROR_DESCRIPTIONS: Readonly<Record<number, string>> = {
   403: 'Permission denied: the caller lacks a required permission, or the CSRF check failed.',
   404: 'Not found: unknown view or handler, or the handler is not exposed over HTTP.',
   405: 'Method not allowed: only POST is accepted (`Allow: POST`).',
+  409: 'Idempotency key in use: the first call with this `Idempotency-Key` is still running; retry once it has finished.',
   413: 'Payload too large: the body exceeds the configured limit.',
   415: 'Unsupported media type: the body must be `application/json` (or `application/*+json`).',
+  422: 'Idempotency key mismatch: this `Idempotency-Key` was first used with another body; use a new key for a new call.',
   429: 'Rate limited: the handler\'s bucket is empty; retry after `Retry-After` seconds.',
   500: 'Handler error: the handler threw. `details.traceback` is present only in debug mode.',
   503: 'Service unavailable: something the call depends on failed before the handler ran (the app\'s session store or another middleware before the route, or the rate-limit storage, which fails closed); retry after `Retry-After` seconds.',
@@ -104,9 +113,19 @@ function jsonResponse(description: string, schema: string, headers: Record<strin
   return { schema, response: { description, headers, content: { 'application/json': { schema: { $ref: `${SCHEMA_REF_PREFIX}${schema}` } } } } };
 }
 
-/** Response headers per error status: `X-Request-Id` always, `Retry-After` on 429/503, the bucket's state on 429. */
+/** The headers every answer of a call may carry: `X-Request-Id` always, `Idempotency-Replayed` on a replay. */
+function callHeaders(): Record<string, unknown> {
+  return { [REQUEST_ID_HEADER]: requestIdHeader(), [IDEMPOTENCY_REPLAYED_HEADER]: idempotencyReplayedHeader() };
+}
+
+/**
+ * Response headers per error status: those of {@link callHeaders} (an answer
+ * kept for an idempotency key may be replayed, whatever its status, except
+ * the 409/422 of the key itself), `Retry-After` on 429/503, the bucket's
+ * state on 429.
+ */
 function errorHeaders(status: number): Record<string, unknown> {
-  const headers: Record<string, unknown> = { [REQUEST_ID_HEADER]: requestIdHeader() };
+  const headers: Record<string, unknown> = status === 409 || status === 422 ? { [REQUEST_ID_HEADER]: requestIdHeader() } : callHeaders();
   if (status === 429 || status === 503) headers['Retry-After'] = retryAfterHeader();
   if (status === 429) Object.assign(headers, rateLimitHeaders());
   return headers;
@@ -126,7 +145,7 @@ const RATE_LIMIT_NOTE = 'With the `RateLimit-*` headers of the bucket once the c
  * of each (429 carries the bucket's headers already).
  */
 export function envelopeResponses(): Record<string, EnvelopeResponse> {
-  const success = jsonResponse('Success: the handler\'s result and the changed assigns.', SUCCESS_COMPONENT, { [REQUEST_ID_HEADER]: requestIdHeader() });
+  const success = jsonResponse('Success: the handler\'s result and the changed assigns.', SUCCESS_COMPONENT, callHeaders());
   const responses: Record<string, EnvelopeResponse> = {
     [SUCCESS_COMPONENT]: success,
     [SUCCESS_RATE_LIMITED_COMPONENT]: withRateLimitHeaders(success, RATE_LIMIT_NOTE),

@@ -37,6 +37,14 @@ export const ERROR_DETAILS_SCHEMAS: { readonly [K in DjustErrorKind]: JsonSchema
       csrf: messages('Why the CSRF check failed.'),
     },
   },
+  idempotency_key_in_use: {
+    type: 'object',
+    properties: { idempotency_key: messages('Why the key cannot be used now.') },
+  },
+  idempotency_key_mismatch: {
+    type: 'object',
+    properties: { idempotency_key: messages('Why the key cannot be used with this body.') },
+  },
   not_found: { type: 'object', description: 'An unknown view, an unknown handler and an unexposed one answer alike.' },
   method_not_allowed: { type: 'object' },
   payload_too_large: {

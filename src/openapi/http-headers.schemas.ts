@@ -50,3 +50,33 @@ export function rateLimitHeaders(): Record<string, unknown> {
     'RateLimit-Reset': { description: 'Seconds until the window resets.', schema: { type: 'integer', minimum: 0 } },
   };
 }
+
+/** The idempotency key request header (IETF httpapi draft). */
+export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
+
+/** The response header that marks a replayed answer. */
+export const IDEMPOTENCY_REPLAYED_HEADER = 'Idempotency-Replayed';
+
+/** The optional `Idempotency-Key` request header parameter. */
+export function idempotencyKeyParameter(maxLength: number): Record<string, unknown> {
+  return {
+    name: IDEMPOTENCY_KEY_HEADER,
+    in: 'header',
+    required: false,
+    description:
+      'Makes a retry safe: the first call with this key runs the handler and its answer is kept (`idempotency.ttl`, default 24 h); ' +
+      'the same key from the same caller for the same handler and body gets that answer again with `Idempotency-Replayed: true`, ' +
+      'without running the handler. Another body → 422 `idempotency_key_mismatch`; while the first call runs → 409 `idempotency_key_in_use`. ' +
+      'Only calls that reached the handler are kept: a call refused earlier (400/401/403/404/429) may be sent again with the same key.',
+    schema: { type: 'string', minLength: 1, maxLength },
+  };
+}
+
+/** `Idempotency-Replayed` on a response: present (`true`) when the answer is a stored one, replayed for an `Idempotency-Key`. */
+export function idempotencyReplayedHeader(): Record<string, unknown> {
+  return {
+    description: 'Present, `true`, when this is the stored answer of an earlier call with the same `Idempotency-Key` (the handler did not run again).',
+    required: false,
+    schema: { type: 'string', enum: ['true'] },
+  };
+}

@@ -138,9 +138,13 @@ describe('createOpenApiDocument', () => {
 
   it('responses: envelope and the error statuses (429 on every operation, as the contract lists it; 503 on every operation too)', () => {
     const plain = Object.keys(op('/djust/api/order-detail/ping/').responses);
-    assert.deepEqual(plain, ['200', '400', '401', '403', '404', '413', '415', '429', '500', '503', '2XX']);
+    assert.deepEqual(plain, ['200', '400', '401', '403', '404', '409', '413', '415', '422', '429', '500', '503', '2XX']);
     const limited = op('/djust/api/order-detail/limited/').responses as any;
-    assert.deepEqual(Object.keys(limited), ['200', '400', '401', '403', '404', '413', '415', '429', '500', '503', '2XX']);
+    assert.deepEqual(Object.keys(limited), ['200', '400', '401', '403', '404', '409', '413', '415', '422', '429', '500', '503', '2XX']);
+    assert.deepEqual((document.components.schemas.DjustError409.properties as any).error.enum, ['idempotency_key_in_use']);
+    assert.deepEqual((document.components.schemas.DjustError422.properties as any).error.enum, ['idempotency_key_mismatch']);
+    const replayed = (name: string) => Object.keys((document.components.responses[name] as any).headers).includes('Idempotency-Replayed');
+    assert.deepEqual(['DjustSuccess', 'DjustError500', 'DjustError409', 'DjustError422'].map(replayed), [true, true, false, false]);
     const r429 = document.components.responses.DjustError429 as any;
     assert.equal(r429.headers['Retry-After'].required, true);
     const r503 = document.components.responses.DjustError503 as any;

@@ -3,7 +3,8 @@ import { CSRF_OPERATION_ID, csrfTokenOperation, csrfTokenPath } from './csrf-ope
 import { compareStrings, orderOperationKeys, sortKeys } from './document-order.util.js';
 import { DtoSchemaFactory } from './dto-schema.factory.js';
 import { envelopeComponentNames, envelopeResponses, envelopeSchemas } from './envelope-schemas.js';
-import { requestIdParameter } from './http-headers.schemas.js';
+import { idempotencyKeyParameter, requestIdParameter } from './http-headers.schemas.js';
+import { MAX_IDEMPOTENCY_KEY_LENGTH } from '../protocol/wire-errors.js';
 import { operationIdFor, operationPath, uniqueOperationId } from './operation-naming.util.js';
 import { operationResponses } from './operation-responses.builder.js';
 import { csrfAuthClasses, csrfParameter, operationSecurity } from './operation-security.builder.js';
@@ -64,13 +65,14 @@ interface DocumentBuild {
  *   required property), as `application/json` and `application/*+json`; a
  *   parameterless handler takes an optional object (anything else is a 400).
  * - `responses`: `200` and `2XX` (an `apiResponse({ status })` may pick another
- *   2xx) with the `{ result, assigns }` envelope; `400/401/403/404/413/415/429/500/503`
+ *   2xx) with the `{ result, assigns }` envelope; `400/401/403/404/409/413/415/422/429/500/503`
  *   always, each error with its own typed `details`; `504` only when
- *   `handlerTimeout > 0`. Every response declares `X-Request-Id`; 429 and 503
+ *   `handlerTimeout > 0`. Every response declares `X-Request-Id`, and
+ *   `Idempotency-Replayed` where a replay can answer; 429 and 503
  *   `Retry-After`; every response of a rate-limited handler the `RateLimit-*`
  *   headers. (A handler or guard that throws a Nest `HttpException` of another
  *   status gets that status's error envelope undocumented.)
- * - `parameters`: the optional `X-Request-Id` header; the `X-CSRF-Token`
+ * - `parameters`: the optional `X-Request-Id` and `Idempotency-Key` headers; the `X-CSRF-Token`
  *   header when an auth class needs CSRF (the authenticator's own rule,
  *   `authClassRequiresCsrf`: `static csrf = true` like `SessionAuth`, or any
  *   non-Passport class not `csrfExempt`) and the view is not exempt —
@@ -146,12 +148,13 @@ function buildOperation({ view, handler }: ExposedHandler, build: DocumentBuild)
   return orderOperationKeys(operation);
 }
 
-/** The header parameters: the CSRF token when the view needs it (noting its session schemes), the optional request id. */
+/** The header parameters: the CSRF token when the view needs it (noting its session schemes), the optional request id and idempotency key. */
 function operationParameters(view: ViewRecord, build: DocumentBuild): Record<string, unknown>[] {
+  const optional = [requestIdParameter(), idempotencyKeyParameter(MAX_IDEMPOTENCY_KEY_LENGTH)];
   const csrf = csrfParameter(view, build.options.prefix);
-  if (!csrf) return [requestIdParameter()];
+  if (!csrf) return optional;
   for (const authClass of csrfAuthClasses(view)) build.csrfSchemes.add(build.security.resolve(authClass));
-  return [csrf, requestIdParameter()];
+  return [csrf, ...optional];
 }
 
 /** The `x-djust-*` extensions: login, permissions and rate limit of the operation. */

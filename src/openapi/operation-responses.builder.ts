@@ -10,11 +10,12 @@ export function responseRef(name: string): Record<string, string> {
 
 /**
  * The error statuses an operation documents, ascending: the contract's table
- * (429 on every operation), 413/415 of the body, 503 (any call can meet a
- * failing session store or rate-limit storage), 504 only with a handler timeout.
+ * (429 on every operation), 413/415 of the body, 409/422 of an
+ * `Idempotency-Key`, 503 (any call can meet a failing session store,
+ * rate-limit storage or idempotency store), 504 only with a handler timeout.
  */
 function errorStatusesOf(handlerTimeout: number): number[] {
-  const statuses = [400, 401, 403, 404, 413, 415, 429, 500, 503];
+  const statuses = [400, 401, 403, 404, 409, 413, 415, 422, 429, 500, 503];
   if (handlerTimeout > 0) statuses.push(504);
   return statuses;
 }

@@ -11,7 +11,9 @@ export const ERROR_KINDS = {
   not_found: { status: 404, message: 'Not found.' },
   method_not_allowed: { status: 405, message: 'Method not allowed.' },
   payload_too_large: { status: 413, message: 'Payload too large.' },
+  idempotency_key_in_use: { status: 409, message: 'A call with this idempotency key is still running.' },
   unsupported_media_type: { status: 415, message: 'Unsupported media type.' },
+  idempotency_key_mismatch: { status: 422, message: 'This idempotency key was used with other params.' },
   rate_limited: { status: 429, message: 'Too many requests.' },
   handler_error: { status: 500, message: 'The handler failed.' },
   service_unavailable: { status: 503, message: 'A service this call depends on is unavailable; try again later.' },
@@ -29,4 +31,25 @@ export const ERROR_STATUS: { readonly [K in DjustErrorKind]: (typeof ERROR_KINDS
 /** Whether a value is a known error kind (an own key of the catalogue). */
 export function isErrorKind(value: unknown): value is DjustErrorKind {
   return typeof value === 'string' && Object.prototype.hasOwnProperty.call(ERROR_KINDS, value);
+}
+
+/**
+ * Kinds only the library itself raises, never the translation of a status
+ * someone else chose: a Nest `HttpException(409)` thrown by a handler is not an
+ * idempotency conflict, nor is a 500 from a middleware a handler error.
+ */
+const LIBRARY_ONLY_KINDS: ReadonlySet<DjustErrorKind> = new Set(['handler_error', 'idempotency_key_in_use', 'idempotency_key_mismatch']);
+
+/** Status → the kind that status translates to (statuses of the catalogue, library-only kinds excepted). */
+const KIND_BY_STATUS: ReadonlyMap<number, DjustErrorKind> = new Map(
+  (Object.keys(ERROR_KINDS) as DjustErrorKind[]).filter((kind) => !LIBRARY_ONLY_KINDS.has(kind)).map((kind) => [ERROR_KINDS[kind].status as number, kind]),
+);
+
+/**
+ * The kind an HTTP status from outside the library (a Nest `HttpException`, a
+ * middleware's error) translates to, or `undefined` when the catalogue has
+ * none for it.
+ */
+export function kindOfStatus(status: number): DjustErrorKind | undefined {
+  return KIND_BY_STATUS.get(status);
 }

@@ -1,5 +1,8 @@
 import { DjustException } from './djust.exception.js';
 
+/** The longest idempotency key accepted (HTTP `Idempotency-Key`, WS event `id`, MCP `_meta.idempotencyKey`). */
+export const MAX_IDEMPOTENCY_KEY_LENGTH = 128;
+
 /**
  * Every wire error the library answers with, built in this one place so the
  * same condition gives the same body on every transport. None of them names
@@ -36,6 +39,11 @@ export function nestingTooDeep(maxDepth: number): DjustException {
   return validationError({ non_field_errors: [`Nesting is deeper than ${maxDepth} levels.`] });
 }
 
+/** 400: an idempotency key (HTTP `Idempotency-Key`, WS event `id`, MCP `_meta.idempotencyKey`) that is not 1–128 characters. */
+export function invalidIdempotencyKey(): DjustException {
+  return validationError({ idempotency_key: [`Must be a string of 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters.`] });
+}
+
 /** 401: no auth class accepted the caller, or the view requires a login. */
 export function unauthenticated(): DjustException {
   return new DjustException('unauthenticated', { auth: ['Authentication credentials were not provided or are invalid.'] }, 'Authentication required.');
@@ -68,6 +76,24 @@ export function originRefused(): DjustException {
 /** 405: only POST is accepted (HTTP adds `Allow: POST`). */
 export function methodNotAllowed(): DjustException {
   return new DjustException('method_not_allowed', {}, 'Method not allowed.');
+}
+
+/** 409: the first call with this idempotency key is still running; retry later. */
+export function idempotencyKeyInUse(): DjustException {
+  return new DjustException(
+    'idempotency_key_in_use',
+    { idempotency_key: ['A call with this key is still running; retry once it has finished.'] },
+    'A call with this idempotency key is still running.',
+  );
+}
+
+/** 422: the idempotency key was first used with other params (another body, other arguments). */
+export function idempotencyKeyMismatch(): DjustException {
+  return new DjustException(
+    'idempotency_key_mismatch',
+    { idempotency_key: ['This key was already used with other params; use a new key for a new call.'] },
+    'This idempotency key was used with other params.',
+  );
 }
 
 /** 413: a body over `bodyLimit`. */
@@ -121,6 +147,11 @@ export function handlerError(details: Record<string, unknown> = {}): DjustExcept
 /** 503: the rate-limit storage is unavailable and the module fails closed (HTTP adds `Retry-After: 1`). */
 export function rateLimitUnavailable(): DjustException {
   return new DjustException('service_unavailable', {}, 'Rate limiting is unavailable; try again later.');
+}
+
+/** 503: the idempotency store is unavailable (e.g. Redis is down); nothing ran. */
+export function idempotencyUnavailable(): DjustException {
+  return new DjustException('service_unavailable', {}, 'Idempotency is unavailable; try again later.');
 }
 
 /** 503: a dependency outside djust failed before the call reached it (a session store, a proxy check). */

@@ -39,6 +39,13 @@ export interface EventRequest extends RequestTracing {
   ref: string;
   handler: string;
   params?: Params;
+  /**
+   * The event's idempotency key (1–128 characters): the server keeps the ack of
+   * (caller, view, handler, id) for `idempotency.ttl`, and the same event sent
+   * again — on this view or on the view mounted again after a reconnect — gets
+   * that ack without the handler running twice. `nestjs-djust/client` sets it.
+   */
+  id?: string;
 }
 
 /** `unmount`: frees a mounted view. */

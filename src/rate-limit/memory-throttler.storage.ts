@@ -1,3 +1,4 @@
+import { BoundedMap } from '../common/bounded-map.js';
 import type { DjustThrottlerStorage, ThrottlerStorageRecord } from './throttler-storage.interface.js';
 
 /** Options of {@link MemoryThrottlerStorage}. */
@@ -52,20 +53,15 @@ const SWEEP_STEPS = 2;
  * throttler (the guard's key generator and nestjs-djust's buckets are).
  */
 export class MemoryThrottlerStorage implements DjustThrottlerStorage {
-  private readonly entries = new Map<string, MemoryWindowEntry>();
-  private readonly maxKeys: number;
+  private readonly entries: BoundedMap<MemoryWindowEntry>;
   private readonly now: () => number;
-  /** Persistent iterator at the head of `entries` (oldest first) for evictions. */
-  private evictCursor: Iterator<string> | undefined;
-  /** Persistent round-robin iterator for the incremental sweep. */
-  private sweepCursor: Iterator<[string, MemoryWindowEntry]> | undefined;
 
   constructor(options: MemoryThrottlerStorageOptions = {}) {
     const maxKeys = options.maxKeys ?? DEFAULT_MEMORY_THROTTLER_MAX_KEYS;
     if (!Number.isInteger(maxKeys) || maxKeys < 1) {
       throw new Error(`nestjs-djust: MemoryThrottlerStorage maxKeys must be a positive integer, got ${String(maxKeys)}`);
     }
-    this.maxKeys = maxKeys;
+    this.entries = new BoundedMap(maxKeys, isDead);
     this.now = options.now ?? Date.now;
   }
 
@@ -96,8 +92,6 @@ export class MemoryThrottlerStorage implements DjustThrottlerStorage {
   /** Drops every key. */
   clear(): void {
     this.entries.clear();
-    this.evictCursor = undefined;
-    this.sweepCursor = undefined;
   }
 
   /** Nest lifecycle hook: releases the keys. */
@@ -108,19 +102,18 @@ export class MemoryThrottlerStorage implements DjustThrottlerStorage {
   private hit(key: string, ttl: number, limit: number, blockDuration: number): ThrottlerStorageRecord {
     const now = this.now();
     const windowMs = ttl > 0 ? ttl : 1;
-    this.sweep(now);
+    this.entries.sweep(now, SWEEP_STEPS);
 
     let entry = this.entries.get(key);
     if (entry === undefined) {
       entry = { count: 0, expiresAt: now + windowMs, blockedUntil: 0 };
-      this.insert(key, entry);
+      this.entries.set(key, entry);
     } else if (isDead(entry, now)) {
       // Window (or block) over: start a fresh window, and move the key to the back
       // so map order stays "oldest window start first" for eviction.
       entry.count = 0;
       entry.expiresAt = now + windowMs;
       entry.blockedUntil = 0;
-      this.entries.delete(key);
       this.entries.set(key, entry);
     }
 
@@ -136,36 +129,6 @@ export class MemoryThrottlerStorage implements DjustThrottlerStorage {
       return { totalHits: entry.count, timeToExpire: blockLeft, isBlocked: true, timeToBlockExpire: blockLeft };
     }
     return { totalHits: entry.count, timeToExpire: toSeconds(entry.expiresAt - now), isBlocked: false, timeToBlockExpire: 0 };
-  }
-
-  /** Appends a new key, evicting the oldest first when at the cap. */
-  private insert(key: string, entry: MemoryWindowEntry): void {
-    while (this.entries.size >= this.maxKeys) {
-      let next = this.evictCursor?.next();
-      if (next === undefined || next.done) {
-        // A finished Map iterator stays finished: start a new one at the head.
-        this.evictCursor = this.entries.keys();
-        next = this.evictCursor.next();
-        if (next.done) break;
-      }
-      this.entries.delete(next.value);
-    }
-    this.entries.set(key, entry);
-  }
-
-  /** Advances the sweeping hand by a few entries, dropping dead ones. O(1) per call. */
-  private sweep(now: number): void {
-    if (this.entries.size === 0) return;
-    for (let step = 0; step < SWEEP_STEPS; step++) {
-      let next = this.sweepCursor?.next();
-      if (next === undefined || next.done) {
-        this.sweepCursor = this.entries.entries();
-        next = this.sweepCursor.next();
-        if (next.done) return;
-      }
-      const [key, entry] = next.value;
-      if (isDead(entry, now)) this.entries.delete(key);
-    }
   }
 }
 

@@ -1,17 +1,8 @@
-import { createHash } from 'node:crypto';
 import type { DjustThrottlerStorage, ThrottlerStorageRecord } from './throttler-storage.interface.js';
 import { packageRequire } from '../common/package-require.js';
+import { isRedisScriptClient, RedisScript, type RedisScriptClient } from '../common/redis-script.js';
 
-/**
- * The few commands {@link RedisThrottlerStorage} needs. An ioredis `Redis` or
- * `Cluster` instance satisfies it; it is structural so that nestjs-djust's types
- * do not require the optional `ioredis` peer dependency.
- */
-export interface RedisScriptClient {
-  evalsha(sha1: string, numKeys: number, ...keysAndArgs: (string | number)[]): Promise<unknown>;
-  eval(script: string, numKeys: number, ...keysAndArgs: (string | number)[]): Promise<unknown>;
-  quit?(): Promise<unknown>;
-}
+export type { RedisScriptClient } from '../common/redis-script.js';
 
 /** Options of {@link RedisThrottlerStorage}. */
 export interface RedisThrottlerStorageOptions {
@@ -44,7 +35,7 @@ export const DEFAULT_REDIS_THROTTLER_PREFIX = 'djust:rl:';
  * Returns { totalHits, ms to expire, blocked (0/1), ms to block expire }.
  * Atomic: concurrent callers on any number of processes see exact counts.
  */
-const INCREMENT_SCRIPT = `
+const INCREMENT_SCRIPT = new RedisScript(`
 local ttl = tonumber(ARGV[1])
 local limit = tonumber(ARGV[2])
 local blockDuration = tonumber(ARGV[3])
@@ -68,9 +59,7 @@ if hits > limit then
   return { hits, blockMs, 1, blockMs }
 end
 return { hits, left, 0, 0 }
-`;
-
-const INCREMENT_SCRIPT_SHA1 = createHash('sha1').update(INCREMENT_SCRIPT).digest('hex');
+`);
 
 /**
  * `@nestjs/throttler` storage over Redis (ioredis), so that several processes share
@@ -104,7 +93,7 @@ export class RedisThrottlerStorage implements DjustThrottlerStorage {
     private readonly client: RedisScriptClient,
     options: RedisThrottlerStorageOptions = {},
   ) {
-    if (client == null || typeof client.evalsha !== 'function' || typeof client.eval !== 'function') {
+    if (!isRedisScriptClient(client)) {
       throw new Error('nestjs-djust: RedisThrottlerStorage needs an ioredis client (an object with evalsha() and eval())');
     }
     this.keyPrefix = options.keyPrefix ?? DEFAULT_REDIS_THROTTLER_PREFIX;
@@ -147,14 +136,7 @@ export class RedisThrottlerStorage implements DjustThrottlerStorage {
    */
   async increment(key: string, ttl: number, limit: number, blockDuration: number, _throttlerName?: string): Promise<ThrottlerStorageRecord> {
     const { hits, block } = this.keysFor(key);
-    const args: (string | number)[] = [hits, block, Math.max(1, Math.ceil(ttl)), Math.floor(limit), Math.max(0, Math.ceil(blockDuration))];
-    let reply: unknown;
-    try {
-      reply = await this.client.evalsha(INCREMENT_SCRIPT_SHA1, 2, ...args);
-    } catch (err) {
-      if (!isNoScript(err)) throw err;
-      reply = await this.client.eval(INCREMENT_SCRIPT, 2, ...args);
-    }
+    const reply = await INCREMENT_SCRIPT.run(this.client, [hits, block], [Math.max(1, Math.ceil(ttl)), Math.floor(limit), Math.max(0, Math.ceil(blockDuration))]);
     return toRecord(reply);
   }
 
@@ -170,10 +152,6 @@ export class RedisThrottlerStorage implements DjustThrottlerStorage {
   async onApplicationShutdown(): Promise<void> {
     await this.close();
   }
-}
-
-function isNoScript(err: unknown): boolean {
-  return err instanceof Error && err.message.startsWith('NOSCRIPT');
 }
 
 function toRecord(reply: unknown): ThrottlerStorageRecord {

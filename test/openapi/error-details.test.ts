@@ -40,6 +40,10 @@ const HTTP_SAMPLES: Record<string, unknown[][]> = {
   rateLimitUnavailable: [[]],
   dependencyUnavailable: [[]],
   handlerTimeout: [[]],
+  invalidIdempotencyKey: [[]],
+  idempotencyKeyInUse: [[]],
+  idempotencyKeyMismatch: [[]],
+  idempotencyUnavailable: [[]],
 };
 
 /** Constructors only the socket.io transport uses (a socket's limits and Origin): never an HTTP answer. */

@@ -23,7 +23,7 @@ const client = createClient<paths>({ baseUrl: 'http://127.0.0.1:3000' });
 
 export async function run(): Promise<void> {
   const updated = await client.POST('/djust/api/order/update_status/', {
-    params: { header: { 'X-CSRF-Token': 'token' } },
+    params: { header: { 'X-CSRF-Token': 'token', 'Idempotency-Key': 'order-42-shipped' } },
     body: { order_id: 42, status: 'shipped' },
   });
   if (updated.data) {
@@ -33,7 +33,18 @@ export async function run(): Promise<void> {
     void result;
   }
   if (updated.error) {
-    const kind: 'validation_error' | 'unauthenticated' | 'permission_denied' | 'not_found' | 'payload_too_large' | 'unsupported_media_type' | 'rate_limited' | 'handler_error' | 'service_unavailable' =
+    const kind:
+      | 'validation_error'
+      | 'unauthenticated'
+      | 'permission_denied'
+      | 'not_found'
+      | 'idempotency_key_in_use'
+      | 'payload_too_large'
+      | 'unsupported_media_type'
+      | 'idempotency_key_mismatch'
+      | 'rate_limited'
+      | 'handler_error'
+      | 'service_unavailable' =
       updated.error.error;
     void kind;
   }

@@ -107,7 +107,36 @@ for (const adapter of ADAPTERS) {
         assert.equal(missing.status, 400);
       });
       const parameters = document.paths['/djust/api/meter/ping/'].post.parameters;
-      assert.deepEqual(parameters.map((p: any) => [p.name, p.in, p.required]), [['X-Request-Id', 'header', false]]);
+      assert.deepEqual(
+        parameters.map((p: any) => [p.name, p.in, p.required]),
+        [
+          ['X-Request-Id', 'header', false],
+          ['Idempotency-Key', 'header', false],
+        ],
+      );
+    });
+
+    it('Idempotency-Key: the replay (Idempotency-Replayed), the 422 of another body and the 400 of a bad key are as documented', async () => {
+      const key = `k-${adapter}-${Date.now()}`;
+      await validated(6, async () => {
+        const first = await post(url('meter/add/'), { qty: 3 }, { ...GOOD, 'idempotency-key': key });
+        assert.equal(first.status, 200);
+        assert.equal(first.headers.get('idempotency-replayed'), null);
+        const again = await post(url('meter/add/'), { qty: 3 }, { ...GOOD, 'idempotency-key': key });
+        assert.equal(again.headers.get('idempotency-replayed'), 'true');
+        assert.deepEqual(again.body, first.body);
+        const other = await post(url('meter/add/'), { qty: 4 }, { ...GOOD, 'idempotency-key': key });
+        assert.equal(other.status, 422);
+        assert.equal(other.body.error, 'idempotency_key_mismatch');
+        const failed = await post(url('meter/add/'), { qty: 1, fail: true }, { ...GOOD, 'idempotency-key': `${key}-f` });
+        assert.equal(failed.status, 500);
+        const failedAgain = await post(url('meter/add/'), { qty: 1, fail: true }, { ...GOOD, 'idempotency-key': `${key}-f` });
+        assert.equal(failedAgain.status, 500);
+        assert.equal(failedAgain.headers.get('idempotency-replayed'), 'true');
+        const bad = await post(url('meter/add/'), { qty: 1 }, { ...GOOD, 'idempotency-key': 'x'.repeat(129) });
+        assert.equal(bad.status, 400);
+        assert.deepEqual(Object.keys(bad.body.details), ['idempotency_key']);
+      });
     });
 
     it('a rate-limited handler sends RateLimit-* on every answer past the rate-limit step (200, 400, 500, 429)', async () => {

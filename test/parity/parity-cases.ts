@@ -16,6 +16,10 @@ export interface ParityCase {
   readonly mountParams?: unknown;
   /** How many times to call; the last outcome is the one compared. Default 1. */
   readonly times?: number;
+  /** The params of each call in turn (instead of `params` × `times`); the last outcome is the one compared. */
+  readonly calls?: readonly unknown[];
+  /** An idempotency key sent with every call: HTTP `Idempotency-Key`, WS event `id`, MCP `_meta.idempotencyKey`. */
+  readonly key?: string;
   /**
    * Where MCP answers differently by design (SPEC, MCP): `hidden` — a refusal
    * before the caller could see the handler (a permission, an unknown or
@@ -116,7 +120,19 @@ export const PARITY_CASES: readonly ParityCase[] = [
     mountParams: [1, 2],
     mcp: 'invalid-arguments', expect: { status: 400, error: 'validation_error', details: { non_field_errors: ['Expected a JSON object.'] } },
   },
+  // Exactly-once (SPEC: Reconnect and exactly-once events): one key, the same answer on every transport.
+  { name: 'idempotency: the same call again is the kept answer (the handler ran once)', perms: ALL, view: 'shop', handler: 'charge', params: { amount: 5 }, times: 2, key: 'pay-1', expect: { status: 200, result: { amount: 5, runs: 1 }, assigns: {} } },
+  { name: 'idempotency: the same key with other params is 422', perms: ALL, view: 'shop', handler: 'charge', calls: [{ amount: 5 }, { amount: 6 }], key: 'pay-2', expect: { status: 422, error: 'idempotency_key_mismatch', details: { idempotency_key: ['This key was already used with other params; use a new key for a new call.'] } } },
+  { name: 'idempotency: a 400 is not kept, the corrected call runs', perms: ALL, view: 'shop', handler: 'charge', calls: [{ amount: 'x' }, { amount: 7 }], key: 'pay-3', expect: { status: 200, result: { amount: 7, runs: 1 } } },
+  { name: 'idempotency: a 500 is kept and replayed', perms: ALL, view: 'shop', handler: 'boom', times: 2, key: 'boom-1', expect: { status: 500, error: 'handler_error', details: {} } },
+  { name: 'idempotency: a key longer than 128 characters is 400', perms: ALL, view: 'shop', handler: 'charge', params: { amount: 1 }, key: 'k'.repeat(129), expect: { status: 400, error: 'validation_error', details: { idempotency_key: ['Must be a string of 1 to 128 characters.'] } } },
+  { name: 'idempotency: the key comes after the checks (403 first)', perms: [], view: 'shop', handler: 'refund', params: { order_id: 1 }, key: '', mcp: 'hidden', expect: { status: 403, error: 'permission_denied' } },
 ];
+
+/** The params of each call of a case, in turn. */
+export function callsOf(c: ParityCase): readonly unknown[] {
+  return c.calls ?? Array.from({ length: c.times ?? 1 }, () => c.params);
+}
 
 /** `{ a: { a: ... } }`, `depth` levels deep. */
 function deep(depth: number): unknown {

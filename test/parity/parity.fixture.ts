@@ -17,6 +17,13 @@ export class FlagDto {
   @IsBoolean() enabled!: boolean;
 }
 
+export class ChargeDto {
+  @IsInt() amount!: number;
+}
+
+/** How many times `shop.charge` ran, per user: an idempotency key's replay does not run it. */
+const CHARGE_RUNS = new Map<string, number>();
+
 /** The limit of `shop.quota` (per caller, shared by both transports). */
 export const QUOTA_LIMIT = 2;
 
@@ -48,6 +55,14 @@ export class ShopView extends LiveViewBase {
   @RateLimit({ limit: QUOTA_LIMIT, ttl: 60_000 })
   quota() {
     return 'ok';
+  }
+
+  @EventHandler({ exposeApi: true, exposeMcp: true })
+  charge({ amount }: ChargeDto) {
+    const user = String((this.user as { id?: unknown } | null)?.id);
+    const runs = (CHARGE_RUNS.get(user) ?? 0) + 1;
+    CHARGE_RUNS.set(user, runs);
+    return { amount, runs };
   }
 
   @EventHandler({ exposeApi: true, exposeMcp: true })

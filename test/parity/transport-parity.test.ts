@@ -15,7 +15,7 @@ import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { io } from 'socket.io-client';
 import { connectDjust, DjustClientError, type DjustClient } from '../../src/client/index.js';
 import { ADAPTERS, bootApp, post, type RunningApp } from '../support/app.js';
-import { PARITY_CASES, type ParityCase } from './parity-cases.js';
+import { callsOf, PARITY_CASES, type ParityCase } from './parity-cases.js';
 import { ParityModule, QUOTA_LIMIT } from './parity.fixture.js';
 
 /** What a transport answered, in one shape: `{ status, body }` with body `{ result, assigns }` or `{ error, details }`. */
@@ -31,8 +31,9 @@ const tokenFor = (caller: string, perms: readonly string[] | null): string | und
 async function overHttp(url: string, c: ParityCase, caller: string): Promise<Outcome> {
   const token = tokenFor(caller, c.perms);
   const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  if (c.key !== undefined) headers['idempotency-key'] = c.key;
   let res;
-  for (let i = 0; i < (c.times ?? 1); i++) res = await post(`${url}/djust/api/${c.view}/${c.handler}/`, c.params, headers);
+  for (const params of callsOf(c)) res = await post(`${url}/djust/api/${c.view}/${c.handler}/`, params, headers);
   const { message: _message, ...body } = res!.body;
   return { status: res!.status, body };
 }
@@ -46,7 +47,7 @@ async function overRawWs(url: string, c: ParityCase, caller: string): Promise<Ou
     const mount = await emit('mount', { view: c.view, params: c.mountParams });
     if (typeof mount.error === 'string') return { status: mount.status, body: { error: mount.error, details: mount.details } };
     let ack: any;
-    for (let i = 0; i < (c.times ?? 1); i++) ack = await emit('event', { ref: mount.ref, handler: c.handler, params: c.params });
+    for (const params of callsOf(c)) ack = await emit('event', { ref: mount.ref, handler: c.handler, params, ...(c.key !== undefined ? { id: c.key } : {}) });
     if (typeof ack.error === 'string') return { status: ack.status, body: { error: ack.error, details: ack.details } };
     return { status: 200, body: { result: ack.result, assigns: ack.assigns } };
   } finally {
@@ -61,11 +62,15 @@ async function overWs(url: string, c: ParityCase, caller: string, clients: Djust
   clients.push(client);
   try {
     const view = await client.mount(c.view);
+    const calls = callsOf(c);
     let result: unknown;
-    for (let i = 0; i < (c.times ?? 1); i++) {
+    for (const [i, params] of calls.entries()) {
       const before = view.assigns;
-      result = await view.call(c.handler, c.params as Record<string, unknown> | undefined);
-      if (i === (c.times ?? 1) - 1) return { status: 200, body: { result, assigns: changedKeys(before, view.assigns) } };
+      const last = i === calls.length - 1;
+      const call = view.call(c.handler, params as Record<string, unknown> | undefined, c.key !== undefined ? { id: c.key } : undefined);
+      // Only the last outcome counts: an earlier call may fail (a 400 the next one corrects).
+      result = last ? await call : await call.catch((err: unknown) => (err instanceof DjustClientError ? undefined : Promise.reject(err)));
+      if (last) return { status: 200, body: { result, assigns: changedKeys(before, view.assigns) } };
     }
     throw new Error('unreachable');
   } catch (err) {
@@ -96,7 +101,8 @@ async function overMcp(url: string, c: ParityCase, caller: string): Promise<Outc
   await client.connect(new StreamableHTTPClientTransport(new URL(`${url}/djust/mcp`), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
   try {
     let out: Awaited<ReturnType<Client['callTool']>> | undefined;
-    for (let i = 0; i < (c.times ?? 1); i++) out = await client.callTool({ name: `${c.view}.${c.handler}`, arguments: c.params as Record<string, unknown> | undefined });
+    const meta = c.key !== undefined ? { _meta: { idempotencyKey: c.key } } : {};
+    for (const params of callsOf(c)) out = await client.callTool({ name: `${c.view}.${c.handler}`, arguments: params as Record<string, unknown> | undefined, ...meta });
     const content = out!.structuredContent as Record<string, unknown>;
     if (out!.isError) return { status: content.status as number, body: { error: content.error, details: content.details } };
     return { status: 200, body: { result: content.result, assigns: content.assigns } };

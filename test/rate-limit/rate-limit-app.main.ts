@@ -10,6 +10,7 @@
 import 'reflect-metadata';
 import { RedisThrottlerStorage, type RedisScriptClient } from '../../src/rate-limit/redis-throttler.storage.js';
 import { closeTestRedis, connectTestRedis } from '../support/redis-client.js';
+import { serveUntilStopped } from '../support/serve-until-stopped.js';
 import { bootRateLimitApp } from './rate-limit-app.js';
 import { rateLimitModule } from './rate-limit.fixture.js';
 
@@ -33,16 +34,7 @@ const REDIS_TIMEOUT_MS = 30_000;
 // Fail fast while Redis is down (no offline queue), reconnect every 50 ms.
 const client = await connectTestRedis(url, { retryStrategy: () => 50, commandTimeout: REDIS_TIMEOUT_MS, connectTimeout: REDIS_TIMEOUT_MS });
 const running = await bootRateLimitApp(rateLimitModule({ storage: new RedisThrottlerStorage(client as unknown as RedisScriptClient), failure }), adapter);
-process.stdout.write(`LISTENING ${new URL(running.url).port}\n`);
-
-let stopping = false;
-const stop = async (): Promise<void> => {
-  if (stopping) return;
-  stopping = true;
+serveUntilStopped(running.url, async () => {
   await running.close();
   await closeTestRedis(client);
-  process.exit(0);
-};
-process.once('SIGTERM', () => void stop());
-process.stdin.resume();
-process.stdin.once('end', () => void stop());
+});

@@ -21,7 +21,7 @@ export interface SeenResponse {
  * Response headers of the djust contract: when an answer carries one, the
  * documented response must declare it (the document says what the server does).
  */
-const CONTRACT_HEADERS = ['x-request-id', 'retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset'];
+const CONTRACT_HEADERS = ['x-request-id', 'retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'idempotency-replayed'];
 
 /** A header's text as the JSON value its schema describes (`"3"` → 3 for an integer or number header). */
 function headerValue(text: string, schema: any): unknown {

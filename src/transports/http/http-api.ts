@@ -44,8 +44,8 @@ export class HttpApi {
     const requestId = resolveRequestId(req.headers['x-request-id']);
     if (req.session === undefined) this.hintSessionMiddleware();
     const caller = httpContext(req);
-    const traceparent = req.headers.traceparent;
-    const outcome = await this.dispatcher.dispatch({ kind: 'call', view: slug, handler, params: body, paramsError: bodyError, caller, requestId, traceparent });
+    const { traceparent, 'idempotency-key': idempotencyKey } = req.headers;
+    const outcome = await this.dispatcher.dispatch({ kind: 'call', view: slug, handler, params: body, paramsError: bodyError, caller, requestId, traceparent, idempotencyKey });
     return encodeOutcome(outcome, requestId);
   }
 

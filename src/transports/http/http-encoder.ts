@@ -22,16 +22,23 @@ const JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({
  * A success is `{ result, assigns }` with 200 (or the `apiResponse` status);
  * a failure is `{ error, details, message }` with the status of its kind.
  * Every answer carries `X-Request-Id`; a rate-limited handler's answers carry
- * the `RateLimit-*` headers of its bucket.
+ * the `RateLimit-*` headers of its bucket; an answer kept for an
+ * `Idempotency-Key` and replayed carries `Idempotency-Replayed: true`.
  */
 export function encodeOutcome(outcome: DjustOutcome, requestId: string): HttpAnswer {
-  if (!outcome.ok) return encodeError(outcome.error, requestId, outcome.rateLimit);
-  const headers = withRateLimit({ ...JSON_HEADERS, 'x-request-id': requestId }, outcome.rateLimit);
-  return { status: outcome.status ?? 200, headers, body: JSON.stringify({ result: outcome.result, assigns: outcome.assigns }) };
+  const answer = outcome.ok
+    ? {
+        status: outcome.status ?? 200,
+        headers: withRateLimit({ ...JSON_HEADERS, 'x-request-id': requestId }, outcome.rateLimit),
+        body: JSON.stringify({ result: outcome.result, assigns: outcome.assigns }),
+      }
+    : encodeError(outcome.error, requestId, outcome.rateLimit);
+  if (outcome.replayed) answer.headers['idempotency-replayed'] = 'true';
+  return answer;
 }
 
 /** A wire error as an HTTP answer, with the headers its kind calls for. */
-export function encodeError(error: DjustException, requestId: string, rateLimit?: RateLimitDecision): HttpAnswer {
+export function encodeError(error: DjustException, requestId: string, rateLimit?: RateLimitDecision): HttpAnswer & { headers: Record<string, string> } {
   const headers = withRateLimit({ ...JSON_HEADERS, 'x-request-id': requestId }, rateLimit);
   if (error.kind === 'method_not_allowed') headers.allow = 'POST';
   else if (error.kind === 'service_unavailable') headers['retry-after'] ??= '1';

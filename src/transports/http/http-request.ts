@@ -1,6 +1,6 @@
 import type { CallContext } from '../../protocol/call-context.js';
 import { DjustException } from '../../protocol/djust.exception.js';
-import { ERROR_KINDS, type DjustErrorKind } from '../../protocol/error-kinds.js';
+import { kindOfStatus } from '../../protocol/error-kinds.js';
 import { dependencyUnavailable, malformedJson, notFound, validationError } from '../../protocol/wire-errors.js';
 
 /** What the express and fastify adapters read off a request, the same for both. */
@@ -75,7 +75,7 @@ export function upstreamFailure(err: unknown): DjustException {
   const status = typeof raw === 'number' ? raw : Number.NaN;
   if (status >= 400 && status < 500) {
     if (status === 404) return notFound();
-    const kind = (Object.keys(ERROR_KINDS) as DjustErrorKind[]).find((k) => ERROR_KINDS[k].status === status);
+    const kind = kindOfStatus(status);
     if (!kind || kind === 'validation_error') return validationError({ non_field_errors: ['Bad request.'] });
     return new DjustException(kind, {}, 'The request was refused before it reached the handler.');
   }

@@ -93,7 +93,10 @@ export class McpApi {
   }
 
   /** `tools/call`: the one dispatch; a tool that does not exist or is hidden from this caller is the same JSON-RPC error. */
-  private async callTool(params: { name: string; arguments?: Record<string, unknown> }, { tools, caller, memo, requestId }: McpRequest): Promise<McpToolResult> {
+  private async callTool(
+    params: { name: string; arguments?: Record<string, unknown>; _meta?: unknown },
+    { tools, caller, memo, requestId }: McpRequest,
+  ): Promise<McpToolResult> {
     const tool = tools.get(params.name);
     if (!tool) throw unknownTool(params.name);
     const outcome = await this.dispatcher.dispatch({
@@ -104,11 +107,17 @@ export class McpApi {
       caller,
       requestId,
       traceparent: caller.headers.traceparent,
+      idempotencyKey: idempotencyKeyOf(params._meta),
       authMemo: memo,
     });
     if (!outcome.ok && DjustDispatcher.hidesHandler(outcome.stage)) throw unknownTool(params.name);
     return toToolResult(outcome);
   }
+}
+
+/** `_meta.idempotencyKey` of a `tools/call` (`_meta` is the client's: any JSON). */
+function idempotencyKeyOf(meta: unknown): unknown {
+  return meta !== null && typeof meta === 'object' && !Array.isArray(meta) ? (meta as { idempotencyKey?: unknown }).idempotencyKey : undefined;
 }
 
 /** What one request to the endpoint carries into its `tools/list` and `tools/call` handlers. */

@@ -1,5 +1,6 @@
 import type { DjustOutcome } from '../../core/dispatch.types.js';
 import { labelOf } from '../../common/safe-format.util.js';
+import type { DjustException } from '../../protocol/djust.exception.js';
 
 /** A `tools/call` result, as the MCP SDK sends it. */
 export interface McpToolResult {
@@ -16,16 +17,20 @@ const INVALID_PARAMS = -32602;
  * The one MCP encoder. Success: `structuredContent: { result, assigns }` and
  * one text content holding the JSON of `result`. A failure:
  * `isError: true`, `structuredContent: { error, details, status }` with the
- * HTTP API's kinds and statuses, and its JSON as the text content.
+ * HTTP API's kinds and statuses, and its JSON as the text content. An answer
+ * kept for `_meta.idempotencyKey` and replayed says so in `_meta.replayed`.
  */
 export function toToolResult(outcome: DjustOutcome): McpToolResult {
-  if (outcome.ok) {
-    return {
-      content: [{ type: 'text', text: JSON.stringify(outcome.result) }],
-      structuredContent: { result: outcome.result, assigns: outcome.assigns },
-    };
-  }
-  const { error } = outcome;
+  const result = outcome.ok ? success(outcome.result, outcome.assigns) : failure(outcome.error);
+  if (outcome.replayed) result._meta = { replayed: true };
+  return result;
+}
+
+function success(result: unknown, assigns: unknown): McpToolResult {
+  return { content: [{ type: 'text', text: JSON.stringify(result) }], structuredContent: { result, assigns } };
+}
+
+function failure(error: DjustException): McpToolResult {
   const structuredContent = { error: error.kind, details: error.details, status: error.status };
   return { content: [{ type: 'text', text: JSON.stringify(structuredContent) }], structuredContent, isError: true };
 }

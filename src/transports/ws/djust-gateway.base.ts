@@ -174,14 +174,15 @@ export class DjustGatewayBase implements OnGatewayInit, OnGatewayConnection, OnG
     try {
       const refused = state.admit(payload) ?? (isObject(payload) ? undefined : invalidMessage());
       if (refused) throw refused;
-      const { ref, handler, params, traceparent } = payload as Payload;
+      const { ref, handler, params, traceparent, id } = payload as Payload;
       const entry = typeof ref === 'string' ? state.views.get(ref) : undefined;
       if (!entry) throw notFound();
       entry.enter();
       counted = entry;
       await this.requireSession(state);
       const message = (copied: unknown) => ({ handler, params: copied });
-      const outcome = await this.dispatcher.dispatch({ kind: 'event', mounted: entry.mounted, handler, params, message, caller: state.ctx, requestId, traceparent });
+      const call = { kind: 'event', mounted: entry.mounted, handler, params, message, caller: state.ctx, requestId, traceparent, idempotencyKey: id } as const;
+      const outcome = await this.dispatcher.dispatch(call);
       ack(outcome.ok ? toEventAck(outcome, requestId) : toErrorAck(outcome.error, requestId));
     } catch (err) {
       this.fail(socket, err, `event ${labelOf(isObject(payload) ? payload.handler : payload)}`, ack, requestId);
