@@ -112,12 +112,9 @@ describe('nestjs-djust/client reconnects and mounts its views again', () => {
     assert.deepEqual(states, ['live', 'offline']);
   });
 
-  // SPEC: the client "re-mounts every view it had". Today a remount that the
-  // connection drops again (a second failover while re-mounting) kills the view
-  // for good: DjustClient.onConnect treats the remount's `disconnected`
-  // rejection like a refusal. Left as todo for the client's owner (see the
-  // scale-out report); it passes once such a view stays suspended.
-  it('a view whose remount the connection cuts again is mounted on the next connection', { todo: 'DjustClient.onConnect kills a view whose remount rejects with `disconnected`' }, async () => {
+  // SPEC: the client "re-mounts every view it had", also when the connection
+  // drops again while it re-mounts (a second failover).
+  it('a view whose remount the connection cuts again is mounted on the next connection', async () => {
     const client = await connect();
     const view = await client.mount('gated', { label: 'x' });
     const firstRef = view.ref;
