@@ -22,9 +22,10 @@ export interface SampleAppOptions extends Omit<SampleModuleOptions, 'redis'> {
   sessionStore?: session.Store;
   /**
    * A Redis server shared by several processes of the sample (`REDIS_URL`):
-   * sessions (connect-redis), rate-limit buckets (`RedisThrottlerStorage`) and
-   * the socket.io adapter (`@socket.io/redis-adapter`, sharded), so a session
-   * is valid on every process, a limit counts every process, and a
+   * sessions (connect-redis), rate-limit buckets (`RedisThrottlerStorage`),
+   * idempotency keys and the socket.io adapter (`@socket.io/redis-adapter`,
+   * sharded), so a session is valid on every process, a limit counts every
+   * process, an event resent after a failover runs once, and a
    * `DjustPublisher` publication reaches the views of every process.
    * Default: none; everything stays in this process.
    */

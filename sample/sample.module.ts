@@ -19,7 +19,7 @@ export interface SampleModuleOptions extends SampleDatabaseOptions {
   debug?: boolean;
   /** Where rate-limit buckets live. Default: in this process's memory. With `REDIS_URL`: Redis, shared by every process. */
   throttlerStorage?: DjustThrottlerStorage;
-  /** The Redis connections of a scaled-out sample (`createSampleApp` makes them from `redisUrl`): closed when the app shuts down. */
+  /** The Redis connections of a scaled-out sample (`createSampleApp` makes them from `redisUrl`): also the idempotency store; closed when the app shuts down. */
   redis?: SampleRedis;
 }
 
@@ -39,6 +39,8 @@ export class SampleModule {
           openapi: { title: 'nestjs-djust sample', version: '1.0.0' },
           logExposure: true,
           throttlerStorage: options.throttlerStorage,
+          // Exactly-once calls across processes: an event resent after a failover finds its kept ack on whichever process answers.
+          idempotency: options.redis ? { store: options.redis.idempotencyStore() } : undefined,
         }),
       ],
       controllers: [AuthController, HealthController],

@@ -2,7 +2,7 @@ import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { createShardedAdapter } from '@socket.io/redis-adapter';
 import { RedisStore } from 'connect-redis';
 import { Redis, type RedisOptions } from 'ioredis';
-import { RedisThrottlerStorage } from '../../src/index.js';
+import { RedisIdempotencyStore, RedisThrottlerStorage } from '../../src/index.js';
 
 /**
  * Bound on one Redis command and on connecting, ms. A dead Redis is seen at
@@ -35,7 +35,7 @@ export const SAMPLE_REDIS_PREFIX = 'djust-sample:';
 
 /**
  * The sample's Redis connections when `REDIS_URL` is set: one for commands
- * (sessions and rate-limit buckets) and two for the socket.io adapter
+ * (sessions, rate-limit buckets, idempotency keys) and two for the socket.io adapter
  * (publish, subscribe). `close()` ends all three; the app calls it when it
  * shuts down, after socket.io and the HTTP server closed.
  */
@@ -44,7 +44,7 @@ export class SampleRedis implements OnApplicationShutdown {
   private closed = false;
 
   private constructor(
-    /** Sessions (connect-redis) and rate-limit buckets (RedisThrottlerStorage). */
+    /** Sessions (connect-redis), rate-limit buckets (RedisThrottlerStorage) and idempotency keys (RedisIdempotencyStore). */
     readonly commands: Redis,
     /** The socket.io adapter's publisher. */
     readonly pub: Redis,
@@ -75,6 +75,11 @@ export class SampleRedis implements OnApplicationShutdown {
   /** One rate-limit bucket per (view, handler, caller) across every process. */
   throttlerStorage(): RedisThrottlerStorage {
     return new RedisThrottlerStorage(this.commands, { keyPrefix: `${SAMPLE_REDIS_PREFIX}rl:` });
+  }
+
+  /** Idempotency keys (event ids, `Idempotency-Key`) for every process: an event the client resends after a failover runs once. */
+  idempotencyStore(): RedisIdempotencyStore {
+    return new RedisIdempotencyStore(this.commands, { keyPrefix: `${SAMPLE_REDIS_PREFIX}idem:` });
   }
 
   /**

@@ -1,11 +1,12 @@
 /**
  * The sample with `redisUrl` (what `REDIS_URL` sets), in this process, on a
- * real redis-server: sessions in Redis, the socket.io adapter that carries
+ * real redis-server: sessions and idempotency keys in Redis, the socket.io adapter that carries
  * publications to other processes, and the Redis clients closed when the app
  * shuts down. (Several processes: test/scaleout.)
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { DEMO_API_TOKEN } from '../../sample/auth/demo-credentials.js';
 import { SampleRedis, SAMPLE_REDIS_PREFIX } from '../../sample/scaleout/sample-redis.js';
 import { DjustPublisher } from '../../src/index.js';
 import { closeTestRedis, connectTestRedis } from '../support/redis-client.js';
@@ -25,11 +26,14 @@ describe('sample with redisUrl', () => {
     await redis?.stop();
   });
 
-  it('keeps sessions in Redis, publishes through a cluster adapter, trusts the proxy', async () => {
+  it('keeps sessions and idempotency keys in Redis, publishes through a cluster adapter, trusts the proxy', async () => {
     await login(sample.url, 'admin', 'admin');
+    const ping = await fetch(`${sample.url}/djust/api/fulfillment/ping/`, { method: 'POST', headers: { authorization: `Bearer ${DEMO_API_TOKEN}`, 'idempotency-key': 'sample-redis-1' } });
+    assert.equal(ping.status, 200);
     const probe = await connectTestRedis(redis.url);
     try {
       assert.equal((await probe.keys(`${SAMPLE_REDIS_PREFIX}sess:*`)).length, 1);
+      assert.equal((await probe.keys(`${SAMPLE_REDIS_PREFIX}idem:*`)).length, 1);
     } finally {
       await closeTestRedis(probe);
     }

@@ -9,12 +9,13 @@ import { RedisThrottlerStorage, SessionIoAdapter } from 'nestjs-djust';
 // Fail fast while Redis is away (no offline queue); each client reconnects by itself.
 const options = { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 10_000 };
 const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const commands = new Redis(url, options); // sessions and rate-limit buckets
+const commands = new Redis(url, options); // sessions, rate-limit buckets, idempotency keys
 const pub = new Redis(url, options); // the socket.io adapter: publish...
 const sub = new Redis(url, options); // ...and subscribe
 
-/** For DjustModule.forRoot({ throttlerStorage }): one bucket per (view, handler, caller) across processes. */
-export const throttlerStorage = new RedisThrottlerStorage(commands);
+/** For DjustModule.forRoot({ throttlerStorage, idempotency }): shared by every process. */
+export const throttlerStorage = new RedisThrottlerStorage(commands); // one bucket per (view, handler, caller)
+export const idempotency = { redis: commands }; // an event resent after a failover runs once
 
 /** SessionIoAdapter plus the sharded Redis adapter: DjustPublisher now reaches every process. */
 class RedisIoAdapter extends SessionIoAdapter {
