@@ -12,7 +12,10 @@
  * Then, each in its own process: the limiter micro-bench (limiter.bench), the diff
  * cost (diff.bench), startup with 500 views (startup.bench), the WS bench
  * (ws.bench), the DTO validator with 1 vs 1,000 DTO classes (validation.bench),
- * and the OpenAPI bench (openapi.bench) when it exists.
+ * the OpenAPI bench (openapi.bench) when it exists, tracing (tracing.bench), the
+ * idempotency stage (idempotency.bench), and scale-out (scaleout.bench:
+ * cross-process push latency over Redis, and the time from killing a process to
+ * every client mounted again elsewhere).
  *
  * Environment:
  * - BENCH_DURATION   seconds of load per HTTP case (default 5)
@@ -21,8 +24,8 @@
  * - BENCH_ROUNDS     run every HTTP case this many times, interleaved, and keep the
  *                    median (default 1; more evens out a noisy machine)
  * - BENCH_ONLY       regex: only the HTTP cases whose id matches
- * - BENCH_SUITES     comma list among http,limiter,diff,startup,ws,validation,openapi
- *                    (default all)
+ * - BENCH_SUITES     comma list among http,limiter,diff,startup,ws,validation,openapi,
+ *                    tracing,idempotency,scaleout (default all)
  * - BENCH_NODE_ARGS  extra node flags for HTTP server children, e.g.
  *                    "--cpu-prof --cpu-prof-dir=bench/results/profiles"
  */
@@ -38,7 +41,7 @@ const WARMUP = Number(process.env.BENCH_WARMUP ?? 1);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 1));
 const ONLY = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : undefined;
-const SUITES = new Set((process.env.BENCH_SUITES ?? 'http,limiter,diff,startup,ws,validation,openapi,tracing,idempotency').split(',').map((s) => s.trim()));
+const SUITES = new Set((process.env.BENCH_SUITES ?? 'http,limiter,diff,startup,ws,validation,openapi,tracing,idempotency,scaleout').split(',').map((s) => s.trim()));
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 
@@ -393,3 +396,4 @@ if (SUITES.has('validation')) await runSibling('DtoValidator.validate, 1 vs 1,00
 if (SUITES.has('openapi')) await runSibling('OpenAPI generation, 1,000 handlers', './openapi.bench.js');
 if (SUITES.has('tracing')) await runSibling('tracing cost per dispatch: off and on vs baseline', './tracing.bench.js');
 if (SUITES.has('idempotency')) await runSibling('idempotency stage per dispatch: memory and Redis vs no key', './idempotency.bench.js');
+if (SUITES.has('scaleout')) await runSibling('scale-out: cross-process push latency, failover to every client remounted', './scaleout.bench.js');

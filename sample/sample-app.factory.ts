@@ -11,13 +11,27 @@ import { SamplePassport } from './auth/sample-passport.factory.js';
 import { SqlClient } from './database/sql-client.js';
 import { djustClientDir, samplePublicDir } from './sample-assets.js';
 import { SampleModule, type SampleModuleOptions } from './sample.module.js';
+import { ClusterIoAdapter } from './scaleout/cluster-io.adapter.js';
+import { SampleRedis } from './scaleout/sample-redis.js';
 
 /** Options of {@link createSampleApp}. Nothing is read from the environment here (`main.ts` does that). */
-export interface SampleAppOptions extends SampleModuleOptions {
-  /** Signs the session cookie. Default: random per start (sessions end on restart). */
+export interface SampleAppOptions extends Omit<SampleModuleOptions, 'redis'> {
+  /** Signs the session cookie. Default: random per start (sessions end on restart). Several processes need the same one. */
   sessionSecret?: string;
-  /** Where sessions are kept. Default: express-session's `MemoryStore` (one process, lost on restart). */
+  /** Where sessions are kept. Default: express-session's `MemoryStore` (one process, lost on restart); Redis with `redisUrl`. */
   sessionStore?: session.Store;
+  /**
+   * A Redis server shared by several processes of the sample (`REDIS_URL`):
+   * sessions (connect-redis), rate-limit buckets (`RedisThrottlerStorage`),
+   * idempotency keys and the socket.io adapter (`@socket.io/redis-adapter`,
+   * sharded), so a session is valid on every process, a limit counts every
+   * process, an event resent after a failover runs once, and a
+   * `DjustPublisher` publication reaches the views of every process.
+   * Default: none; everything stays in this process.
+   */
+  redisUrl?: string;
+  /** express's `trust proxy` setting (e.g. `'loopback'` behind a local balancer): client IPs from `X-Forwarded-For`. Default: not set. */
+  trustProxy?: boolean | number | string;
   /** Nest's logger: `false` for silence, or the levels to print. Default: Nest's default. */
   logger?: false | LogLevel[];
 }
@@ -39,22 +53,32 @@ export const SAMPLE_PATHS = {
  * Used by `main.ts` and by the tests.
  */
 export async function createSampleApp(options: SampleAppOptions = {}): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(SampleModule.forRoot(options), {
-    logger: options.logger === undefined ? undefined : options.logger,
-  });
+  const redis = options.redisUrl ? await SampleRedis.connect(options.redisUrl) : undefined;
+  let app: NestExpressApplication;
+  try {
+    app = await NestFactory.create<NestExpressApplication>(
+      SampleModule.forRoot({ ...options, throttlerStorage: options.throttlerStorage ?? redis?.throttlerStorage(), redis }),
+      { logger: options.logger === undefined ? undefined : options.logger },
+    );
+  } catch (err) {
+    await redis?.close();
+    throw err;
+  }
+  if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
 
   // Sessions + Passport, for HTTP requests and for socket.io handshakes alike.
   const pp = app.get<passport.Authenticator>(SamplePassport);
   const sessionMiddleware = session({
     secret: options.sessionSecret ?? randomBytes(32).toString('base64url'),
-    store: options.sessionStore,
+    store: options.sessionStore ?? redis?.sessionStore(),
     resave: false,
     saveUninitialized: false,
     cookie: { httpOnly: true, sameSite: 'lax' },
   });
   const middlewares = [sessionMiddleware, pp.initialize(), pp.session()];
   for (const middleware of middlewares) app.use(middleware);
-  app.useWebSocketAdapter(new SessionIoAdapter(app, middlewares));
+  // With Redis, socket.io's adapter carries DjustPublisher's publications to the other processes.
+  app.useWebSocketAdapter(redis ? new ClusterIoAdapter(app, middlewares, redis.ioAdapter()) : new SessionIoAdapter(app, middlewares));
 
   // The page and the browser client (socket.io serves its own at /socket.io/socket.io.js).
   app.useStaticAssets(samplePublicDir(), { index: 'index.html' });

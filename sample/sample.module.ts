@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { DjustModule } from '../src/index.js';
+import { DjustModule, type DjustThrottlerStorage } from '../src/index.js';
 import { AuthController } from './auth/auth.controller.js';
 import { LoginGuard } from './auth/login.guard.js';
 import { SamplePassport, createSamplePassport } from './auth/sample-passport.factory.js';
@@ -8,14 +8,19 @@ import { UserRepository } from './auth/user.repository.js';
 import { SampleDatabaseModule, type SampleDatabaseOptions } from './database/sample-database.module.js';
 import { ChartView } from './orders/chart.view.js';
 import { FulfillmentView } from './orders/fulfillment.view.js';
-import { OrderEvents } from './orders/order-events.service.js';
 import { OrderView } from './orders/order.view.js';
 import { OrderRepository } from './orders/order.repository.js';
+import { HealthController } from './health/health.controller.js';
+import { SampleRedis } from './scaleout/sample-redis.js';
 
 /** Options of the sample module. */
 export interface SampleModuleOptions extends SampleDatabaseOptions {
   /** `true`: 500 responses carry `details.traceback`. Default `false`. */
   debug?: boolean;
+  /** Where rate-limit buckets live. Default: in this process's memory. With `REDIS_URL`: Redis, shared by every process. */
+  throttlerStorage?: DjustThrottlerStorage;
+  /** The Redis connections of a scaled-out sample (`createSampleApp` makes them from `redisUrl`): also the idempotency store; closed when the app shuts down. */
+  redis?: SampleRedis;
 }
 
 /**
@@ -33,11 +38,13 @@ export class SampleModule {
           debug: options.debug ?? false,
           openapi: { title: 'nestjs-djust sample', version: '1.0.0' },
           logExposure: true,
+          throttlerStorage: options.throttlerStorage,
+          // Exactly-once calls across processes: an event resent after a failover finds its kept ack on whichever process answers.
+          idempotency: options.redis ? { store: options.redis.idempotencyStore() } : undefined,
         }),
       ],
-      controllers: [AuthController],
+      controllers: [AuthController, HealthController],
       providers: [
-        OrderEvents,
         OrderRepository,
         UserRepository,
         TokenAuth,
@@ -46,6 +53,7 @@ export class SampleModule {
         OrderView,
         ChartView,
         FulfillmentView,
+        ...(options.redis ? [{ provide: SampleRedis, useValue: options.redis }] : []),
       ],
     };
   }

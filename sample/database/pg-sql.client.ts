@@ -2,6 +2,9 @@ import type { OnApplicationShutdown } from '@nestjs/common';
 import pg from 'pg';
 import type { SqlClient } from './sql-client.js';
 
+/** The advisory lock of {@link PgSqlClient.exclusive} (any fixed 64-bit number; this one is "djust" in ASCII). */
+const EXCLUSIVE_LOCK_KEY = '431282811764';
+
 /** A real PostgreSQL server through a `pg` connection pool (`DATABASE_URL`). */
 export class PgSqlClient implements SqlClient, OnApplicationShutdown {
   readonly kind = 'postgres' as const;
@@ -21,6 +24,28 @@ export class PgSqlClient implements SqlClient, OnApplicationShutdown {
 
   async exec(text: string): Promise<void> {
     await this.pool.query(text);
+  }
+
+  async exclusive<T>(work: (sql: SqlClient) => Promise<T>): Promise<T> {
+    const connection = await this.pool.connect();
+    try {
+      await connection.query('SELECT pg_advisory_lock($1)', [EXCLUSIVE_LOCK_KEY]);
+      try {
+        const pinned: SqlClient = {
+          kind: this.kind,
+          description: this.description,
+          query: async <T>(text: string, params: readonly unknown[] = []) => (await connection.query(text, params as unknown[])).rows as T[],
+          exec: async (text: string) => void (await connection.query(text)),
+          exclusive: (inner) => inner(pinned),
+          close: async () => undefined,
+        };
+        return await work(pinned);
+      } finally {
+        await connection.query('SELECT pg_advisory_unlock($1)', [EXCLUSIVE_LOCK_KEY]);
+      }
+    } finally {
+      connection.release();
+    }
   }
 
   async close(): Promise<void> {

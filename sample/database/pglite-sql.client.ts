@@ -30,6 +30,10 @@ export class PGliteSqlClient implements SqlClient, OnApplicationShutdown {
     await this.db.exec(text);
   }
 
+  exclusive<T>(work: (sql: SqlClient) => Promise<T>): Promise<T> {
+    return work(this);
+  }
+
   async close(): Promise<void> {
     if (!this.db.closed) await this.db.close();
   }

@@ -34,7 +34,8 @@ export class SampleDatabaseModule {
           useFactory: async (): Promise<SqlClient> => {
             const sql = await openSqlClient(options);
             try {
-              const report = await migrateAndSeed(sql);
+              // Several processes may start together on one PostgreSQL: one migrates and seeds at a time.
+              const report = await sql.exclusive(migrateAndSeed);
               const logger = new Logger('SampleDatabase');
               logger.log(`${sql.description}: ${report.seededOrders ? `seeded ${report.seededOrders} orders` : 'existing data kept'}`);
             } catch (err) {

@@ -13,6 +13,13 @@ export interface SqlClient {
   query<T = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<T[]>;
   /** Runs a script of several statements without parameters (migrations). */
   exec(text: string): Promise<void>;
+  /**
+   * Runs `work` while no other process runs `exclusive` work on this database
+   * (migrations and the seed, so that processes starting together do not
+   * race): PostgreSQL holds an advisory lock on one connection meanwhile;
+   * PGlite belongs to one process and just runs it.
+   */
+  exclusive<T>(work: (sql: SqlClient) => Promise<T>): Promise<T>;
   /** Closes the connection(s). Idempotent. */
   close(): Promise<void>;
 }

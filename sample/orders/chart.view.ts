@@ -1,9 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { EventHandler, LiveView, LiveViewBase, PermissionRequired, RateLimit, SessionAuth, apiResponse } from '../../src/index.js';
 import { TokenAuth } from '../auth/token-auth.js';
-import { OrderEvents } from './order-events.service.js';
 import { ChartDto } from './order.dto.js';
-import { CHART_METRICS, ORDER_PERMISSIONS, type ChartData, type ChartMetric } from './order.model.js';
+import { CHART_METRICS, ORDERS_TOPIC, ORDER_PERMISSIONS, type ChartData, type ChartMetric } from './order.model.js';
 import { OrderRepository } from './order.repository.js';
 
 /**
@@ -19,30 +18,35 @@ export class ChartView extends LiveViewBase {
   /** Assign: the data shown. */
   chart_data: ChartData | null = null;
 
-  private _unsubscribe?: () => void;
+  private _live = false;
   private _reloads = 0;
 
-  constructor(
-    private readonly repo: OrderRepository,
-    private readonly events: OrderEvents,
-  ) {
+  constructor(private readonly repo: OrderRepository) {
     super();
   }
 
-  /** WS mount (`params.metric` optional): compute the chart and follow order changes. */
+  /**
+   * WS mount (`params.metric` optional): follow the order changes (in every
+   * process) until the view goes, then compute the chart; a computation that
+   * a change overtook runs again.
+   */
   async mount(params: { metric?: unknown }): Promise<void> {
     if (CHART_METRICS.includes(params.metric as ChartMetric)) this.metric = params.metric as ChartMetric;
-    this.chart_data = await this.repo.chart(this.metric);
-    this._unsubscribe = this.events.subscribe(() => void this.reload());
+    this._live = true;
+    this.subscribe(ORDERS_TOPIC, () => this.reload());
+    let seq: number;
+    do {
+      seq = ++this._reloads;
+      this.chart_data = await this.repo.chart(this.metric);
+    } while (seq !== this._reloads);
   }
 
   /** HTTP calls compute what they are asked, nothing more. */
   apiMount(): void {}
 
-  /** Called by the gateway on `unmount` and on disconnect. */
+  /** Called by the gateway on `unmount` and on disconnect: a reload still running is dropped. */
   unmount(): void {
-    this._unsubscribe?.();
-    this._unsubscribe = undefined;
+    this._live = false;
   }
 
   @EventHandler({ exposeApi: true, description: 'Chart data for a metric. HTTP callers get the data as `result`; sockets get it as the `chart_data` assign.' })
@@ -62,7 +66,7 @@ export class ChartView extends LiveViewBase {
     const seq = ++this._reloads;
     try {
       const data = await this.repo.chart(this.metric);
-      if (seq !== this._reloads || !this._unsubscribe) return;
+      if (seq !== this._reloads || !this._live) return;
       this.chart_data = data;
       await this.pushAssigns();
     } catch (err) {

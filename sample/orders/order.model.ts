@@ -32,8 +32,14 @@ export interface ChartData {
   values: number[];
 }
 
-/** What changed, as announced by `OrderEvents`. */
+/** What changed: the payload published on {@link ORDERS_TOPIC} after every write. */
 export interface OrderChange {
   order_id: number;
   status: OrderStatus;
 }
+
+/**
+ * The `DjustPublisher` topic of order changes. Every write publishes an
+ * {@link OrderChange} on it; mounted views follow it and re-read what they show.
+ */
+export const ORDERS_TOPIC = 'orders';

@@ -1,21 +1,23 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { DjustPublisher } from '../../src/index.js';
 import { SAMPLE_SCHEMA } from '../database/sample-schema.js';
 import { SqlClient } from '../database/sql-client.js';
-import { OrderEvents } from './order-events.service.js';
-import { ORDER_STATUSES, type ChartData, type ChartMetric, type Order, type OrderStatus } from './order.model.js';
+import { ORDERS_TOPIC, ORDER_STATUSES, type ChartData, type ChartMetric, type Order, type OrderChange, type OrderStatus } from './order.model.js';
 
 const ORDERS = `${SAMPLE_SCHEMA}.orders`;
 const COLUMNS = 'id, customer, item, total_cents, status';
 
 /**
  * The orders table. Plain SQL that runs unchanged on PGlite and on PostgreSQL.
- * Every write is announced on {@link OrderEvents}.
+ * Every write is published on {@link ORDERS_TOPIC} with `DjustPublisher`: the
+ * views that follow it, in this process and (with a cluster adapter for
+ * socket.io, e.g. Redis) in every other process of the app, re-read the orders.
  */
 @Injectable()
 export class OrderRepository {
   constructor(
     @Inject(SqlClient) private readonly sql: SqlClient,
-    private readonly events: OrderEvents,
+    private readonly publisher: DjustPublisher,
   ) {}
 
   /** All orders (or those with one status), by id. */
@@ -34,7 +36,10 @@ export class OrderRepository {
   /** Sets an order's status; returns the updated order, or `undefined` when there is no such order. */
   async setStatus(id: number, status: OrderStatus): Promise<Order | undefined> {
     const [row] = await this.sql.query<Order>(`UPDATE ${ORDERS} SET status = $2 WHERE id = $1 RETURNING ${COLUMNS}`, [id, status]);
-    if (row) this.events.emit({ order_id: row.id, status: row.status });
+    if (row) {
+      const change: OrderChange = { order_id: row.id, status: row.status };
+      await this.publisher.publish(ORDERS_TOPIC, change);
+    }
     return row;
   }
 

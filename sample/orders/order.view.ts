@@ -1,15 +1,14 @@
 import { Logger } from '@nestjs/common';
 import { EventHandler, LiveView, LiveViewBase, PermissionRequired, RateLimit } from '../../src/index.js';
-import { OrderEvents } from './order-events.service.js';
 import { orderNotFound } from './order-not-found.js';
 import { RefundDto, UpdateStatusDto } from './order.dto.js';
-import { ORDER_PERMISSIONS, type Order } from './order.model.js';
+import { ORDERS_TOPIC, ORDER_PERMISSIONS, type Order } from './order.model.js';
 import { OrderRepository } from './order.repository.js';
 
 /**
  * The seed's `OrderView`: the orders page. Over socket.io it holds the orders
  * list as an assign and follows every change (made by anyone, over any
- * transport) by pushing the new list. `update_status` and `refund` are also
+ * transport, in any process of the app) by pushing the new list. `update_status` and `refund` are also
  * plain HTTP endpoints: `POST /djust/api/order/<handler>/`.
  */
 @LiveView({ apiName: 'order' })
@@ -18,29 +17,36 @@ export class OrderView extends LiveViewBase {
   /** Assign: every order, by id. */
   orders: Order[] = [];
 
-  private _unsubscribe?: () => void;
+  private _live = false;
   private _reloads = 0;
 
-  constructor(
-    private readonly repo: OrderRepository,
-    private readonly events: OrderEvents,
-  ) {
+  constructor(private readonly repo: OrderRepository) {
     super();
   }
 
-  /** WS mount: load the list, then follow changes until `unmount`. */
+  /**
+   * WS mount: follow the order changes until the view goes (the subscription
+   * ends with it), then load the list, so no change falls between the two. A
+   * change only says that something changed: the view reads the list again,
+   * so a publication it missed (delivery is at most once) costs nothing but
+   * a late refresh. A read that a change overtook is read again.
+   */
   async mount(): Promise<void> {
-    this.orders = await this.repo.list();
-    this._unsubscribe = this.events.subscribe(() => void this.reload());
+    this._live = true;
+    this.subscribe(ORDERS_TOPIC, () => this.reload());
+    let seq: number;
+    do {
+      seq = ++this._reloads;
+      this.orders = await this.repo.list();
+    } while (seq !== this._reloads);
   }
 
   /** HTTP calls are stateless one-shots: nothing to load, nothing to follow. */
   apiMount(): void {}
 
-  /** Called by the gateway on `unmount` and on disconnect. */
+  /** Called by the gateway on `unmount` and on disconnect: a reload still running is dropped. */
   unmount(): void {
-    this._unsubscribe?.();
-    this._unsubscribe = undefined;
+    this._live = false;
   }
 
   @EventHandler({ exposeApi: true, description: 'Set the status of an order, e.g. mark it shipped. Idempotent.' })
@@ -63,7 +69,7 @@ export class OrderView extends LiveViewBase {
     const seq = ++this._reloads;
     try {
       const orders = await this.repo.list();
-      if (seq !== this._reloads || !this._unsubscribe) return;
+      if (seq !== this._reloads || !this._live) return;
       this.orders = orders;
       await this.pushAssigns();
     } catch (err) {

@@ -4,13 +4,14 @@
 
 // The package's browser client (nestjs-djust/client), served from the compiled
 // src/client/ at /djust-client/. It uses the global `io` of /socket.io/socket.io.js.
-import { connectDjust } from '/djust-client/index.js';
+import { connectDjust, watchConnection } from '/djust-client/index.js';
 
 const ACK_TIMEOUT_MS = 10_000;
 const $ = (selector) => document.querySelector(selector);
 
 /** The djust client of the logged-in session, and the two mounted views. */
 let client = null;
+let stopWatching = null;
 let orderView = null;
 let chartView = null;
 
@@ -113,9 +114,10 @@ function showLogin() {
   $('#username').focus();
 }
 
+/** The badge in the header: live, reconnecting (socket.io retries; the views are mounted again on whichever process answers), offline. */
 function setConnection(state) {
   $('#connection').dataset.state = state;
-  $('#connection').textContent = state;
+  $('#connection').textContent = state === 'reconnecting' ? 'reconnecting…' : state;
 }
 
 async function showApp(user) {
@@ -126,19 +128,21 @@ async function showApp(user) {
   $('#who').textContent = `${user.username} (${user.permissions.join(', ') || 'no permissions'})`;
 
   say('');
+  stopWatching?.();
   client?.close();
   try {
     // The socket's handshake carries the session cookie: the views see this user.
-    client = await connectDjust('', { timeout: ACK_TIMEOUT_MS });
-    client.socket.on('disconnect', () => setConnection('offline'));
-    client.socket.on('connect', () => setConnection('live')); // the client remounts the views itself
+    client = await connectDjust('', { timeout: ACK_TIMEOUT_MS, onError: (err) => say(`reconnect: ${err.message ?? err}`) });
     orderView = await client.mount('order');
     orderView.onAssigns(renderOrders);
     renderOrders(orderView.assigns);
     chartView = await client.mount('chart', { metric: $('#metric').value });
     chartView.onAssigns(renderChart);
     renderChart(chartView.assigns);
-    setConnection('live');
+    // When the connection drops (a server process died, a deploy), socket.io
+    // reconnects by itself and the client mounts both views again, with fresh
+    // assigns, which onAssigns renders: the badge says so meanwhile.
+    stopWatching = watchConnection(client, setConnection);
   } catch (err) {
     if (err.status === 401) return showLogin();
     say(`connect: ${err.message}`);
@@ -161,6 +165,8 @@ $('#login-form').addEventListener('submit', async (e) => {
 });
 
 $('#logout').addEventListener('click', async () => {
+  stopWatching?.();
+  stopWatching = null;
   client?.close();
   client = null;
   setConnection('offline');

@@ -8,6 +8,7 @@
  */
 export { DjustClient, connectDjust, type ConnectDjustOptions, type DjustClientOptions, type DjustSocket, type IoFactory } from './djust-client.js';
 export { DjustClientError, isErrorAck, type DjustClientErrorKind } from './djust-client.error.js';
+export { watchConnection, type DjustConnectionState, type WatchConnectionOptions } from './connection-status.js';
 export type { AssignsListener, CallOptions, MountedViewHandle } from './mounted-view.handle.js';
 export type {
   Assigns,

@@ -6,18 +6,21 @@ import { describe, it } from 'node:test';
 import { openSqlClient } from '../../sample/database/sample-database.module.js';
 import { SEED_ORDERS, migrateAndSeed } from '../../sample/database/sample-schema.js';
 import { DEMO_ACCOUNTS, DEMO_API_TOKEN } from '../../sample/auth/demo-credentials.js';
-import { OrderEvents } from '../../sample/orders/order-events.service.js';
+import type { DjustPublisher } from '../../src/index.js';
 import { OrderRepository } from '../../sample/orders/order.repository.js';
 import { UserRepository } from '../../sample/auth/user.repository.js';
 import type { SqlClient } from '../../sample/database/sql-client.js';
 
+/** Records what the repository publishes (the app's DjustPublisher is tested in test/pubsub and test/scaleout). */
+function recordingPublisher(published: unknown[] = []): DjustPublisher {
+  return { publish: async (topic: string, payload: unknown) => void published.push([topic, payload]) } as unknown as DjustPublisher;
+}
+
 /** The same checks on any backend: migrations, the one-time seed, the repositories. */
 async function exerciseBackend(sql: SqlClient, reopen: () => Promise<SqlClient>): Promise<void> {
-  let report = await migrateAndSeed(sql);
-  const events = new OrderEvents();
+  let report = await sql.exclusive(migrateAndSeed);
   const changes: unknown[] = [];
-  events.subscribe((c) => changes.push(c));
-  const orders = new OrderRepository(sql, events);
+  const orders = new OrderRepository(sql, recordingPublisher(changes));
   const users = new UserRepository(sql);
   if (report.seededOrders) {
     assert.deepEqual(report, { seededOrders: SEED_ORDERS.length, seededUsers: DEMO_ACCOUNTS.length });
@@ -27,9 +30,9 @@ async function exerciseBackend(sql: SqlClient, reopen: () => Promise<SqlClient>)
   assert.ok(before);
   const updated = await orders.setStatus(42, 'shipped');
   assert.deepEqual(updated, { ...before, status: 'shipped' });
-  assert.deepEqual(changes, [{ order_id: 42, status: 'shipped' }]);
+  assert.deepEqual(changes, [['orders', { order_id: 42, status: 'shipped' }]]);
   assert.equal(await orders.setStatus(999_999, 'shipped'), undefined);
-  assert.equal(changes.length, 1, 'no event for a missing order');
+  assert.equal(changes.length, 1, 'nothing published for a missing order');
 
   assert.deepEqual((await orders.chart('orders_by_status')).labels, ['new', 'paid', 'shipped', 'delivered', 'refunded', 'cancelled']);
   const admin = await users.verifyCredentials('admin', 'admin');
@@ -48,9 +51,9 @@ async function exerciseBackend(sql: SqlClient, reopen: () => Promise<SqlClient>)
   await sql.close();
   const again = await reopen();
   try {
-    report = await migrateAndSeed(again);
+    report = await again.exclusive(migrateAndSeed);
     assert.deepEqual(report, { seededOrders: 0, seededUsers: 0 });
-    assert.equal((await new OrderRepository(again, new OrderEvents()).find(42))?.status, 'shipped');
+    assert.equal((await new OrderRepository(again, recordingPublisher()).find(42))?.status, 'shipped');
   } finally {
     await again.close();
   }

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Socket } from 'socket.io-client';
 import { DEMO_API_TOKEN } from '../../sample/auth/demo-credentials.js';
 import { SEED_ORDERS } from '../../sample/database/sample-schema.js';
-import { OrderEvents } from '../../sample/orders/order-events.service.js';
+import { TopicRegistry } from '../../src/pubsub/topic.registry.js';
 import { connectSocket, csrfToken, emitAck, login, nextPush, postJson, startSample, type RunningSample, type SessionJar } from './sample-support.js';
 
 describe('sample over socket.io', () => {
@@ -15,7 +15,7 @@ describe('sample over socket.io', () => {
     sockets.push(socket);
     return socket;
   };
-  const subscribers = () => sample.app.get(OrderEvents).subscriberCount;
+  const subscribers = () => sample.app.get(TopicRegistry).size;
 
   before(async () => {
     sample = await startSample();
