@@ -86,6 +86,7 @@ export class DjustClient {
     socket.on('assigns', this.onPush);
     socket.on('connect', this.onConnect);
     socket.on('disconnect', this.onDisconnect);
+    socket.on('connect_error', this.onConnectError);
   }
 
   /** Mounts a view by slug; rejects with a {@link DjustClientError} (401, 403, 404, 429...). */
@@ -108,6 +109,7 @@ export class DjustClient {
     this.socket.off('assigns', this.onPush);
     this.socket.off('connect', this.onConnect);
     this.socket.off('disconnect', this.onDisconnect);
+    this.socket.off('connect_error', this.onConnectError);
     this.failInflight(new DjustClientError('closed', {}, 0, 'The client was closed.'));
     for (const handle of [...this.handles]) handle.kill(new DjustClientError('closed', {}, 0, 'The client was closed.'));
     this.socket.disconnect();
@@ -169,6 +171,18 @@ export class DjustClient {
       if (willRemount) handle.suspend();
       else handle.kill(gone);
     }
+  };
+
+  /**
+   * A reconnection the server refused (its middleware: too many sockets, a
+   * foreign Origin...): socket.io stops trying, so the views waiting for their
+   * remount die with the server's error, and calls waiting for them reject.
+   * A failure socket.io retries (the server unreachable) changes nothing.
+   */
+  private readonly onConnectError = (err: Error & { data?: unknown }): void => {
+    if (this.socket.active || !this.connectedOnce) return;
+    const refused = isErrorAck(err?.data) ? DjustClientError.fromAck(err.data) : new DjustClientError('connect_error', { connection: [String(err?.message)] }, 0);
+    for (const handle of [...this.handles]) handle.kill(refused);
   };
 
   private failInflight(err: DjustClientError): void {

@@ -132,3 +132,42 @@ describe('nestjs-djust/client reconnects and mounts its views again', () => {
     assert.equal(await view.call('echo'), 'x');
   });
 });
+
+@Module({ imports: [DjustModule.forRoot({ authClasses: [TestTokenAuth], ws: { maxSocketsPerCaller: 1 } })], providers: [TestTokenAuth, GatedView] })
+class OneSocketModule {}
+
+describe('nestjs-djust/client when the server refuses the reconnection', () => {
+  let running: RunningApp;
+  const sockets: Socket[] = [];
+
+  before(async () => {
+    running = await bootApp(OneSocketModule, 'express');
+  });
+  after(async () => {
+    for (const s of sockets) s.close();
+    await running?.close();
+  });
+
+  it('the views waiting for their remount die with the refusal, and their calls reject (they do not wait forever)', async () => {
+    const client = await connectDjust(running.url, {
+      io,
+      token: 'token-bob',
+      timeout: 0, // no call timeout: only the refusal can end the wait
+      socketOptions: { transports: ['websocket'], forceNew: true, reconnectionDelay: 300, reconnectionDelayMax: 300, randomizationFactor: 0 },
+    });
+    sockets.push(client.socket as Socket);
+    const view = await client.mount('gated', { label: 'v' });
+    (client.socket as Socket).io.engine.close();
+    // Another socket of the same caller takes the only slot before the client reconnects.
+    await waitFor('another socket of bob to connect', () => {
+      const other = sockets.at(-1)!;
+      if (other !== client.socket && other.connected) return true;
+      if (other === client.socket || !other.active) sockets.push(io(`${running.url}/djust`, { auth: { token: 'token-bob' }, transports: ['websocket'], forceNew: true, reconnection: false }));
+      return false;
+    });
+    const call = view.call('echo');
+    await assert.rejects(within(call, 'the call to reject'), (err: unknown) => (err as { status?: number; error?: string }).status === 429 && (err as { error?: string }).error === 'rate_limited');
+    assert.equal(client.views.includes(view), false, 'the view is dead');
+    client.close();
+  });
+});
