@@ -10,6 +10,7 @@ import type { DjustPublisher } from '../../src/index.js';
 import { OrderRepository } from '../../sample/orders/order.repository.js';
 import { UserRepository } from '../../sample/auth/user.repository.js';
 import type { SqlClient } from '../../sample/database/sql-client.js';
+import { startPostgres } from '../support/postgres-server.js';
 
 /** Records what the repository publishes (the app's DjustPublisher is tested in test/pubsub and test/scaleout). */
 function recordingPublisher(published: unknown[] = []): DjustPublisher {
@@ -70,11 +71,17 @@ describe('sample database', () => {
     }
   });
 
-  // A separate variable, so a DATABASE_URL meant for the app is never wiped by a test.
-  const url = process.env.DJUST_TEST_DATABASE_URL;
-  it('PostgreSQL through pg (DJUST_TEST_DATABASE_URL), same SQL', { skip: url ? false : 'DJUST_TEST_DATABASE_URL not set' }, async () => {
-    const sql = await openSqlClient({ databaseUrl: url });
-    await sql.exec('DROP SCHEMA IF EXISTS djust_sample CASCADE');
-    await exerciseBackend(sql, () => openSqlClient({ databaseUrl: url }));
+  // A separate variable, so a DATABASE_URL meant for the app is never wiped by a test. Without it, a throwaway
+  // PostgreSQL server (test/support/postgres-server.ts; CI installs the Debian package).
+  it('PostgreSQL through pg (DJUST_TEST_DATABASE_URL, else a throwaway server), same SQL', async () => {
+    const server = process.env.DJUST_TEST_DATABASE_URL ? undefined : await startPostgres();
+    const url = process.env.DJUST_TEST_DATABASE_URL ?? server!.url;
+    try {
+      const sql = await openSqlClient({ databaseUrl: url });
+      await sql.exec('DROP SCHEMA IF EXISTS djust_sample CASCADE');
+      await exerciseBackend(sql, () => openSqlClient({ databaseUrl: url }));
+    } finally {
+      await server?.stop();
+    }
   });
 });
