@@ -1,4 +1,4 @@
-import type { OnApplicationShutdown } from '@nestjs/common';
+import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import pg from 'pg';
 import type { SqlClient } from './sql-client.js';
 
@@ -15,6 +15,11 @@ export class PgSqlClient implements SqlClient, OnApplicationShutdown {
   constructor(connectionString: string) {
     this.pool = new pg.Pool({ connectionString, max: 10 });
     this.description = `PostgreSQL at ${describeUrl(connectionString)}`;
+    // An idle pooled connection that the server ends (a restart, a failover, an admin's pg_terminate_backend)
+    // is an 'error' event on the pool: without a listener Node ends the process. The pool drops that
+    // connection and opens a new one on the next query, so logging is all there is to do.
+    const logger = new Logger('SampleDatabase');
+    this.pool.on('error', (err) => logger.warn(`${this.description}: an idle connection ended: ${err.message}`));
   }
 
   async query<T>(text: string, params: readonly unknown[] = []): Promise<T[]> {

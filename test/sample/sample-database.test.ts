@@ -76,11 +76,31 @@ describe('sample database', () => {
   it('PostgreSQL through pg (DJUST_TEST_DATABASE_URL, else a throwaway server), same SQL', async () => {
     const server = process.env.DJUST_TEST_DATABASE_URL ? undefined : await startPostgres();
     const url = process.env.DJUST_TEST_DATABASE_URL ?? server!.url;
-    try {
+    const opened: SqlClient[] = [];
+    const open = async (): Promise<SqlClient> => {
       const sql = await openSqlClient({ databaseUrl: url });
+      opened.push(sql);
+      return sql;
+    };
+    try {
+      const sql = await open();
       await sql.exec('DROP SCHEMA IF EXISTS djust_sample CASCADE');
-      await exerciseBackend(sql, () => openSqlClient({ databaseUrl: url }));
+      await exerciseBackend(sql, open);
+
+      // The server ends the pool's idle connections (what a restart or pg_terminate_backend does): the process
+      // lives on (an unlistened pool 'error' would end it) and the next query opens a new connection.
+      const survivor = await open();
+      assert.equal((await survivor.query<{ one: number }>('SELECT 1 AS one'))[0]?.one, 1);
+      const admin = await open();
+      const [killed] = await admin.query<{ n: number }>(
+        'SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+      );
+      assert.ok(killed!.n >= 1, 'the survivor\'s idle connection was terminated');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.equal((await survivor.query<{ one: number }>('SELECT 2 AS one'))[0]?.one, 2);
     } finally {
+      // Pools first (close is idempotent), so a failed assertion is reported, not the server's shutdown.
+      await Promise.all(opened.map((sql) => sql.close()));
       await server?.stop();
     }
   });
