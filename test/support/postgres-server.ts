@@ -1,9 +1,10 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import pg from 'pg';
-import { killOnExit } from './child-cleanup.js';
+import { killOnExit, untrack } from './child-cleanup.js';
 import { freePort } from './redis-server.js';
 
 /** A throwaway PostgreSQL server started by {@link startPostgres}. */
@@ -24,6 +25,8 @@ export interface StartPostgresOptions {
   binDir?: string;
   /** How long to wait until it accepts queries, ms. Default 30 000. */
   readyTimeoutMs?: number;
+  /** The port to try first. Default: a free one. When it turns out taken, another free one is tried. */
+  port?: number;
 }
 
 const INSTALL_HINT = 'Install it (Debian/Ubuntu: apt-get install -y postgresql) or set PG_BIN_DIR.';
@@ -35,6 +38,8 @@ const INSTALL_HINT = 'Install it (Debian/Ubuntu: apt-get install -y postgresql) 
  * run as the `postgres` user that Debian's package creates. Rejects with a
  * clear message when the binaries are missing — tests that need it fail,
  * they never skip. The server is SIGKILLed if this process exits first.
+ * It is told apart from any other server on its port by a random
+ * `djust.instance` setting: a port lost to someone else is retried elsewhere.
  */
 export async function startPostgres(options: StartPostgresOptions = {}): Promise<PostgresServerHandle> {
   const binDir = options.binDir ?? process.env.PG_BIN_DIR ?? findPostgresBinDir();
@@ -59,8 +64,51 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     throw new Error(`initdb failed: ${(err as Error).message}\n${stderr}`, { cause: err });
   }
 
-  const port = await freePort();
-  const settings = ['listen_addresses=127.0.0.1', `port=${port}`, `unix_socket_directories=${dir}`, 'fsync=off', 'synchronous_commit=off', 'full_page_writes=off', 'max_connections=200'];
+  // freePort() only says the port was free a moment ago: another process may take it before postgres binds it,
+  // and a server already there would answer our URL too (another test's, say — which ends our connections when
+  // it stops). So each server gets a random instance tag, the readiness check asks for it, and a lost port is
+  // retried on another one.
+  for (let attempt = 1; ; attempt++) {
+    const instance = randomUUID();
+    const port = attempt === 1 && options.port ? options.port : await freePort();
+    try {
+      const server = await launch({ binDir, data, dir, runAs, port, instance, cleanup, readyTimeoutMs: options.readyTimeoutMs ?? 30_000 });
+      return server;
+    } catch (err) {
+      if (!(err instanceof PortTakenError) || attempt >= 5) {
+        cleanup();
+        throw err;
+      }
+    }
+  }
+}
+
+/** The port was taken by someone else between freePort() and postgres' bind. */
+class PortTakenError extends Error {}
+
+interface LaunchOptions {
+  binDir: string;
+  data: string;
+  dir: string;
+  runAs: { uid: number; gid: number } | undefined;
+  port: number;
+  instance: string;
+  cleanup: () => void;
+  readyTimeoutMs: number;
+}
+
+/** Starts postgres on `port` and resolves once it answers as itself (its instance tag); stops it on failure. */
+async function launch({ binDir, data, dir, runAs, port, instance, cleanup, readyTimeoutMs }: LaunchOptions): Promise<PostgresServerHandle> {
+  const settings = [
+    'listen_addresses=127.0.0.1',
+    `port=${port}`,
+    `unix_socket_directories=${dir}`,
+    'fsync=off',
+    'synchronous_commit=off',
+    'full_page_writes=off',
+    'max_connections=200',
+    `djust.instance=${instance}`,
+  ];
   const child: ChildProcess = spawn(join(binDir, 'postgres'), ['-D', data, ...settings.flatMap((s) => ['-c', s])], {
     ...runAs,
     cwd: dir,
@@ -89,47 +137,60 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     }
     cleanup();
   };
+  // On a failed start: stop the child but keep the data directory (a retry on another port reuses it).
+  const abandon = async (): Promise<void> => {
+    untrack(child);
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGINT'); // a clean stop, so a retry on the same data directory finds no shared memory in use
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    }
+  };
 
   const url = `postgres://djust@127.0.0.1:${port}/postgres`;
-  const deadline = Date.now() + (options.readyTimeoutMs ?? 30_000);
+  const deadline = Date.now() + readyTimeoutMs;
   try {
     for (;;) {
       const ready = await Promise.race([
         spawnFailed,
         exited.then(() => {
+          if (/could not bind|address already in use/i.test(output)) throw new PortTakenError(`port ${port} was taken:\n${output}`);
           throw new Error(`postgres exited before accepting connections:\n${output}`);
         }),
-        answers(url),
+        answersAs(url, instance),
       ]);
-      if (ready) break;
+      if (ready === 'other') throw new PortTakenError(`another PostgreSQL server answers on port ${port}`);
+      if (ready === 'self') break;
       if (Date.now() > deadline) throw new Error(`postgres did not accept connections on port ${port} in time:\n${output}`);
       await new Promise((r) => setTimeout(r, 50));
     }
     // A database of its own, so the URL names what the app owns.
     await query(url, 'CREATE DATABASE djust');
   } catch (err) {
-    await stop();
+    await abandon();
     throw err;
   }
   return { port, url: `postgres://djust@127.0.0.1:${port}/djust`, output: () => output, stop };
 }
 
-/** `true` once a connection to `url` answers `SELECT 1`. */
-async function answers(url: string): Promise<boolean> {
+/** `'self'` once the server on `url` answers with our instance tag, `'other'` for another server, `'none'` before any answers. */
+async function answersAs(url: string, instance: string): Promise<'self' | 'other' | 'none'> {
+  let rows: Array<Record<string, unknown>>;
   try {
-    await query(url, 'SELECT 1');
-    return true;
+    rows = await query(url, "SELECT current_setting('djust.instance', true) AS instance");
   } catch {
-    return false;
+    return 'none';
   }
+  return rows[0]?.instance === instance ? 'self' : 'other';
 }
 
-async function query(url: string, text: string): Promise<void> {
+async function query(url: string, text: string): Promise<Array<Record<string, unknown>>> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
   client.on('error', () => undefined);
   try {
     await client.connect();
-    await client.query(text);
+    return (await client.query(text)).rows as Array<Record<string, unknown>>;
   } finally {
     await client.end().catch(() => undefined);
   }
