@@ -32,8 +32,24 @@ let exitHookInstalled = false;
  * the binary is missing — tests that need Redis must fail, not skip.
  */
 export async function startRedis(options: StartRedisOptions = {}): Promise<RedisServerHandle> {
+  // freePort() only says the port was free a moment ago: another process (another test's Redis, say) may take it
+  // before redis-server binds it, and would then answer our PING. So readiness is "the server on the port is our
+  // child" (INFO's process_id), and a lost free port is retried on another one (a port the caller chose is not).
+  for (let attempt = 1; ; attempt++) {
+    const port = options.port ?? (await freePort());
+    try {
+      return await launchRedis(options, port);
+    } catch (err) {
+      if (!(err instanceof PortTakenError) || options.port !== undefined || attempt >= 5) throw err;
+    }
+  }
+}
+
+/** Another process holds the port. */
+class PortTakenError extends Error {}
+
+async function launchRedis(options: StartRedisOptions, port: number): Promise<RedisServerHandle> {
   const binary = options.binary ?? process.env.REDIS_SERVER_BIN ?? 'redis-server';
-  const port = options.port ?? (await freePort());
   const child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -65,14 +81,19 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<Redis
 
   const deadline = Date.now() + (options.readyTimeoutMs ?? 10_000);
   for (;;) {
-    const ready = await Promise.race([
+    const pid = await Promise.race([
       spawnError,
       exited.then(() => {
-        throw new Error(`redis-server exited before answering PING (port ${port}):\n${output}`);
+        const message = `redis-server exited before answering PING (port ${port}):\n${output}`;
+        throw /address already in use/i.test(output) ? new PortTakenError(message) : new Error(message);
       }),
-      ping(port),
+      serverPid(port),
     ]);
-    if (ready) break;
+    if (pid === child.pid) break;
+    if (pid !== undefined) {
+      await stop();
+      throw new PortTakenError(`another Redis server (pid ${pid}) answers on port ${port}`);
+    }
     if (Date.now() > deadline) {
       await stop();
       throw new Error(`redis-server did not answer PING on port ${port} in time:\n${output}`);
@@ -82,21 +103,23 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<Redis
   return { port, url: `redis://127.0.0.1:${port}`, stop };
 }
 
-/** `true` when something on 127.0.0.1:`port` answers `PING` with `+PONG`. */
-export function ping(port: number, timeoutMs = 500): Promise<boolean> {
+/** The `process_id` of the Redis server on 127.0.0.1:`port` (INFO server), or undefined when none answers yet. */
+function serverPid(port: number, timeoutMs = 500): Promise<number | undefined> {
   return new Promise((resolve) => {
     const socket = connect({ host: '127.0.0.1', port });
     let data = '';
-    const done = (ok: boolean) => {
+    const done = (pid: number | undefined) => {
       socket.destroy();
-      resolve(ok);
+      resolve(pid);
     };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('error', () => done(false));
-    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.setTimeout(timeoutMs, () => done(undefined));
+    socket.once('error', () => done(undefined));
+    socket.once('connect', () => socket.write('INFO server\r\n'));
     socket.on('data', (d) => {
       data += d.toString();
-      if (data.includes('\r\n')) done(data.startsWith('+PONG'));
+      if (data.startsWith('-')) return done(undefined); // e.g. -LOADING
+      const match = /process_id:(\d+)/.exec(data);
+      if (match) done(Number(match[1]));
     });
   });
 }
