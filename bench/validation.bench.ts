@@ -11,7 +11,8 @@
  * calls (default 200,000) or BENCH_VALIDATION_BUDGET_MS (default 3,000 ms), and
  * reports µs per call; the sizes alternate over BENCH_VALIDATION_ROUNDS rounds
  * (default 3) and the median is kept. Prints µs/call for both and the ratio
- * (1,000 ÷ 1), writes bench/results/validation.json.
+ * (1,000 ÷ 1), writes bench/results/validation.json. BENCH_VALIDATION_SIZES=1,10,100,1000
+ * compares more sizes (the ratio is then the last ÷ the first).
  *
  * Run: node .build/bench/validation.bench.js
  */
@@ -23,7 +24,8 @@ import { DtoValidator } from '../src/validation/dto-validator.js';
 import { runScript, writeResult } from './bench-support.js';
 import { UpdateStatusDto } from './servers/bench-domain.js';
 
-const SIZES = [1, 1000];
+/** The app sizes compared (BENCH_VALIDATION_SIZES, comma-separated; the first and the last make the ratio). */
+const SIZES = (process.env.BENCH_VALIDATION_SIZES ?? '1,1000').split(',').map(Number).filter((n) => Number.isInteger(n) && n >= 1);
 const ROUNDS = Math.max(1, Number(process.env.BENCH_VALIDATION_ROUNDS ?? 3));
 const CALLS = Number(process.env.BENCH_VALIDATION_CALLS ?? 200_000);
 const BUDGET_MS = Number(process.env.BENCH_VALIDATION_BUDGET_MS ?? 3_000);
@@ -88,18 +90,19 @@ async function parent(): Promise<void> {
     const median = runs[Math.floor((runs.length - 1) / 2)];
     return { classes, usPerCall: Number(median.usPerCall.toFixed(2)), calls: median.calls, rounds: runs.map((r) => Number(r.usPerCall.toFixed(2))) };
   });
-  const [one, many] = rows;
+  const one = rows[0]!;
+  const many = rows[rows.length - 1]!;
   const ratio = Number((many.usPerCall / one.usPerCall).toFixed(2));
   console.log(`DtoValidator.validate(UpdateStatusDto, valid input): median of ${ROUNDS} alternating processes per size`);
   console.table(rows.map((r) => ({ 'DTO classes': r.classes, 'µs/call': r.usPerCall, calls: r.calls, rounds: r.rounds.join(' / ') })));
-  console.log(`ratio 1,000 classes ÷ 1 class: ${ratio}`);
+  console.log(`ratio ${many.classes} classes ÷ ${one.classes} class${one.classes === 1 ? '' : 'es'}: ${ratio}`);
   const file = writeResult('validation', {
     bench: 'validation',
     date: new Date().toISOString(),
     node: process.version,
     load: { rounds: ROUNDS, maxCalls: CALLS, budgetMs: BUDGET_MS, warmupCalls: WARMUP_CALLS, warmupMs: WARMUP_MS },
     results: rows,
-    summary: { usPerCall1: one.usPerCall, usPerCall1000: many.usPerCall, ratio },
+    summary: { fewest: { classes: one.classes, usPerCall: one.usPerCall }, most: { classes: many.classes, usPerCall: many.usPerCall }, ratio },
   });
   console.log(`wrote ${file}`);
 }

@@ -35,7 +35,22 @@ interface Entry {
 interface FlatProperty {
   readonly name: string;
   readonly conditions: readonly ValidationMetadata[];
-  readonly customs: readonly ValidationMetadata[];
+  readonly customs: readonly FlatCustom[];
+}
+
+/**
+ * A constraint metadata of a flat property, with what the storage answers for
+ * its constraint class (`getTargetValidatorConstraints`) looked up once: the
+ * list (class-validator only ever appends to it, so an unchanged length means
+ * the same answer) and, per constraint, the instance when it is a generated one
+ * (see {@link ClassValidatorRunner.instanceOf}). `list` is `undefined` when the
+ * storage had none then: it is asked every time.
+ */
+interface FlatCustom {
+  readonly metadata: ValidationMetadata;
+  readonly list: readonly ConstraintMetadata[] | undefined;
+  readonly length: number;
+  readonly instances: readonly (ConstraintMetadata['instance'] | undefined)[];
 }
 
 /** The name of the constraint classes class-validator's `registerDecorator` generates for a validator object. */
@@ -140,9 +155,13 @@ export class ClassValidatorRunner {
       let canValidate = true;
       for (const condition of property.conditions) canValidate = (condition.constraints[0](object, value) as boolean) && canValidate;
       if (!canValidate) continue;
-      for (const metadata of property.customs) {
+      for (const custom of property.customs) {
+        const metadata = custom.metadata;
         if (metadata.validateIf && !metadata.validateIf(object, value)) continue;
-        for (const constraint of this.storage.getTargetValidatorConstraints(metadata.constraintCls)) {
+        const known = custom.list !== undefined && custom.list.length === custom.length;
+        const constraints = known ? custom.list! : this.storage.getTargetValidatorConstraints(metadata.constraintCls);
+        for (let i = 0; i < constraints.length; i++) {
+          const constraint = constraints[i]!;
           const args: ValidationArgs = {
             targetName: object.constructor ? object.constructor.name : undefined,
             property: metadata.propertyName,
@@ -150,7 +169,8 @@ export class ClassValidatorRunner {
             value,
             constraints: metadata.constraints,
           };
-          const valid = this.instanceOf(constraint).validate(value, args as ValidationArguments);
+          const instance = (known ? custom.instances[i] : undefined) ?? this.instanceOf(constraint);
+          const valid = instance.validate(value, args as ValidationArguments);
           if (isPromise(valid)) {
             (pending ??= []).push(
               valid.then((isValid) => {
@@ -227,11 +247,25 @@ export class ClassValidatorRunner {
       if (key === target || (typeof key === 'function' && target.prototype instanceof key)) sources.push([key, list, list.length]);
     }
     const grouped = this.storage.groupByPropertyName(metadatas);
-    const entry: Entry = { metadatas, targets: all.size, sources, chain: prototypeChain(target), grouped, flat: flatPlan(grouped) };
+    const entry: Entry = { metadatas, targets: all.size, sources, chain: prototypeChain(target), grouped, flat: this.resolve(flatPlan(grouped)) };
     this.grouped.set(metadatas, grouped);
     if (!bySchema) this.cache.set(target, (bySchema = new Map()));
     bySchema.set(schema, entry);
     return entry;
+  }
+
+  /** A flat plan with each constraint metadata's constraint list and generated instances looked up (see {@link FlatCustom}). */
+  private resolve(plan: FlatPlan | undefined): FlatProperty[] | undefined {
+    return plan?.map(({ name, conditions, customs }) => ({
+      name,
+      conditions,
+      customs: customs.map((metadata): FlatCustom => {
+        const list = this.storage.getTargetValidatorConstraints(metadata.constraintCls);
+        if (list.length === 0) return { metadata, list: undefined, length: 0, instances: [] };
+        const instances = list.map((c) => ((c.target as { name?: unknown }).name === GENERATED_CONSTRAINT_NAME ? this.instanceOf(c) : undefined));
+        return { metadata, list, length: list.length, instances };
+      }),
+    }));
   }
 
   private fresh(entry: Entry, target: Function): boolean {
@@ -252,8 +286,9 @@ export class ClassValidatorRunner {
  * (`Object.keys` of the grouped metadata); `undefined` when any metadata needs
  * more of the executor than {@link ClassValidatorRunner.validateFlat} does.
  */
-function flatPlan(grouped: Record<string, ValidationMetadatas>): FlatProperty[] | undefined {
-  const properties: FlatProperty[] = [];
+type FlatPlan = { name: string; conditions: ValidationMetadata[]; customs: ValidationMetadata[] }[];
+function flatPlan(grouped: Record<string, ValidationMetadatas>): FlatPlan | undefined {
+  const properties: FlatPlan = [];
   for (const name of Object.keys(grouped)) {
     const conditions: ValidationMetadata[] = [];
     const customs: ValidationMetadata[] = [];
