@@ -162,22 +162,16 @@ export class ClassValidatorRunner {
         const constraints = known ? custom.list! : this.storage.getTargetValidatorConstraints(metadata.constraintCls);
         for (let i = 0; i < constraints.length; i++) {
           const constraint = constraints[i]!;
-          const args: ValidationArgs = {
-            targetName: object.constructor ? object.constructor.name : undefined,
-            property: metadata.propertyName,
-            object,
-            value,
-            constraints: metadata.constraints,
-          };
+          const args = argsOf(object, value, metadata);
           const instance = (known ? custom.instances[i] : undefined) ?? this.instanceOf(constraint);
           const valid = instance.validate(value, args as ValidationArguments);
           if (isPromise(valid)) {
             (pending ??= []).push(
               valid.then((isValid) => {
-                if (!isValid) this.fail(error, object, value, metadata, constraint);
+                if (!isValid) this.fail(error, args, metadata, constraint);
               }),
             );
-          } else if (!valid) this.fail(error, object, value, metadata, constraint);
+          } else if (!valid) this.fail(error, args, metadata, constraint);
         }
       }
     }
@@ -204,14 +198,7 @@ export class ClassValidatorRunner {
   }
 
   /** `createValidationError` of the executor, into `error.constraints`. */
-  private fail(error: ValidationError, object: object, value: unknown, metadata: ValidationMetadata, constraint: ConstraintMetadata): void {
-    const args: ValidationArgs = {
-      targetName: object.constructor ? object.constructor.name : undefined,
-      property: metadata.propertyName,
-      object,
-      value,
-      constraints: metadata.constraints,
-    };
+  private fail(error: ValidationError, args: ValidationArgs, metadata: ValidationMetadata, constraint: ConstraintMetadata): void {
     let message: unknown = metadata.message || '';
     const instance = constraint ? this.instanceOf(constraint) : undefined;
     if (!metadata.message && instance && instance.defaultMessage instanceof Function) message = instance.defaultMessage(args as ValidationArguments);
@@ -301,6 +288,17 @@ function flatPlan(grouped: Record<string, ValidationMetadatas>): FlatPlan | unde
     properties.push({ name, conditions, customs });
   }
   return properties;
+}
+
+/** The `ValidationArguments` the executor gives a constraint's `validate` and `defaultMessage`. */
+function argsOf(object: object, value: unknown, metadata: ValidationMetadata): ValidationArgs {
+  return {
+    targetName: object.constructor ? object.constructor.name : undefined,
+    property: metadata.propertyName,
+    object,
+    value,
+    constraints: metadata.constraints,
+  };
 }
 
 /** `stripEmptyErrors` of the executor, for errors without children. */
