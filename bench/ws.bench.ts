@@ -1,5 +1,7 @@
 /**
- * The WebSocket transport under load, in one process (app and clients alike).
+ * The WebSocket transport under load: the app and its clients in one process,
+ * then the app in a process of its own (BENCH_WS_SERVE set for that child, which
+ * reports its CPU time), so the server's share shows apart from socket.io-client's.
  *
  * 1. Throughput: 100 sockets (socket.io-client, websocket transport) each mount
  *    one view and run a closed loop of `event`s (a DTO-validated handler that
@@ -24,7 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { IsInt, IsOptional } from 'class-validator';
 import { io, type Socket } from 'socket.io-client';
 import { DjustModule, EventHandler, LiveView, LiveViewBase, type DjustAuth } from '../src/index.js';
-import { writeResult } from './bench-support.js';
+import { nodeArgsFromEnv, serveUntilStopped, startServer, writeResult } from './bench-support.js';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) {
@@ -81,10 +83,31 @@ function benchModule(maxViewsPerSocket: number) {
   return WsBenchModule;
 }
 
-async function boot(maxViewsPerSocket: number): Promise<{ app: INestApplication; url: string }> {
-  const app = await NestFactory.create(benchModule(maxViewsPerSocket), new ExpressAdapter(), { logger: false });
+/** A running bench app: in this process, or (`split`) in a child that reports its CPU time. */
+interface BenchApp {
+  readonly url: string;
+  close(): Promise<unknown>;
+  /** The server process's CPU time so far, µs (only for an app in its own process). */
+  readonly cpuMicros?: () => Promise<number>;
+}
+
+async function boot(maxViewsPerSocket: number, split = false): Promise<BenchApp> {
+  if (split) {
+    const server = await startServer(fileURLToPath(import.meta.url), { BENCH_WS_SERVE: String(maxViewsPerSocket) }, ['--expose-gc', ...nodeArgsFromEnv()]);
+    return { url: server.url, close: () => server.stop(), cpuMicros: () => server.cpuMicros() };
+  }
+  const app: INestApplication = await NestFactory.create(benchModule(maxViewsPerSocket), new ExpressAdapter(), { logger: false });
   await app.listen(0, '127.0.0.1');
-  return { app, url: `http://127.0.0.1:${app.getHttpServer().address().port}` };
+  return { url: `http://127.0.0.1:${app.getHttpServer().address().port}`, close: () => app.close() };
+}
+
+/** Server CPU µs per event over a measured window, when the server is a process of its own. */
+async function cpuWindow(app: BenchApp): Promise<(events: number) => Promise<number | undefined>> {
+  const start = app.cpuMicros ? await app.cpuMicros() : undefined;
+  return async (events) => {
+    if (!app.cpuMicros || start === undefined || events === 0) return undefined;
+    return Number((((await app.cpuMicros()) - start) / events).toFixed(1));
+  };
 }
 
 async function connect(url: string, n: number): Promise<Socket> {
@@ -100,8 +123,9 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-async function throughput() {
-  const { app, url } = await boot(32);
+async function throughput(split: boolean) {
+  const app = await boot(32, split);
+  const { url } = app;
   const sockets = await Promise.all(Array.from({ length: SOCKETS }, (_, i) => connect(url, i)));
   const refs = await Promise.all(sockets.map(async (s, i) => (await s.emitWithAck('mount', { view: 'bench', params: { owner: `o${i}` } })).ref as string));
   const rtts: number[] = [];
@@ -120,11 +144,13 @@ async function throughput() {
   };
   const loops = sockets.map((s, i) => loop(s, refs[i]));
   await new Promise((r) => setTimeout(r, WARMUP_S * 1000));
+  const cpu = await cpuWindow(app);
   measuring = true;
   const started = performance.now();
   await new Promise((r) => setTimeout(r, DURATION_S * 1000));
   measuring = false;
   const elapsed = (performance.now() - started) / 1000;
+  const serverCpuUsPerEvent = await cpu(rtts.length);
   stop = true;
   await Promise.all(loops);
   for (const s of sockets) s.disconnect();
@@ -136,6 +162,7 @@ async function throughput() {
     events: rtts.length,
     errors,
     eventsPerSecond: Math.round(rtts.length / elapsed),
+    serverCpuUsPerEvent,
     p50Ms: Number(percentile(sorted, 50).toFixed(3)),
     p99Ms: Number(percentile(sorted, 99).toFixed(3)),
     maxMs: Number(sorted[sorted.length - 1].toFixed(3)),
@@ -148,9 +175,10 @@ async function throughput() {
  * earlier acks came back, so queueing delay shows in the percentiles (no
  * coordinated omission).
  */
-async function paced() {
+async function paced(split: boolean) {
   const rate = Number(process.env.BENCH_WS_RATE ?? 10_000);
-  const { app, url } = await boot(32);
+  const app = await boot(32, split);
+  const { url } = app;
   const sockets = await Promise.all(Array.from({ length: SOCKETS }, (_, i) => connect(url, i)));
   const refs = await Promise.all(sockets.map(async (s, i) => (await s.emitWithAck('mount', { view: 'bench', params: { owner: `p${i}` } })).ref as string));
   const rtts: number[] = [];
@@ -206,7 +234,8 @@ function heapAfterGc(): number {
 }
 
 async function memory() {
-  const { app, url } = await boot(MEMORY_VIEWS);
+  const app = await boot(MEMORY_VIEWS);
+  const { url } = app;
   const sockets = await Promise.all(Array.from({ length: MEMORY_SOCKETS }, (_, i) => connect(url, i)));
   // One warm-up mount/unmount per socket, so lazily built structures are not counted.
   for (const s of sockets) await s.emitWithAck('unmount', { ref: (await s.emitWithAck('mount', { view: 'bench' })).ref });
@@ -243,34 +272,52 @@ async function memory() {
   };
 }
 
-const events = await throughput();
-const steady = await paced();
-const mem = await memory();
+const serve = process.env.BENCH_WS_SERVE;
+if (serve) {
+  const app = await boot(Number(serve));
+  serveUntilStopped(Number(new URL(app.url).port), () => app.close());
+} else {
+  await main();
+}
 
-console.log(`WebSocket transport, one process (app + ${SOCKETS} socket.io clients), ${cpus().length} CPUs, node ${process.version}`);
-console.table([
-  { metric: 'events/s (closed loop, 100 sockets)', value: events.eventsPerSecond },
-  { metric: 'round trip p50 (ms)', value: events.p50Ms },
-  { metric: 'round trip p99 (ms)', value: events.p99Ms },
-  { metric: 'round trip max (ms)', value: events.maxMs },
-  { metric: 'error acks', value: events.errors },
-  { metric: `open loop at ${steady.targetRate} events/s: achieved`, value: steady.achievedPerSecond },
-  { metric: `open loop at ${steady.targetRate} events/s: p50 (ms)`, value: steady.p50Ms },
-  { metric: `open loop at ${steady.targetRate} events/s: p99 (ms)`, value: steady.p99Ms },
-  { metric: `open loop at ${steady.targetRate} events/s: error acks`, value: steady.errors },
-  { metric: `heap per mounted view (bytes, ${mem.views} views)`, value: mem.bytesPerView },
-  { metric: 'mounts/s', value: mem.mountsPerSecond },
-  { metric: 'heap left per view after disconnect (bytes)', value: mem.retainedAfterDisconnectBytesPerView },
-]);
-const file = writeResult('ws', {
-  bench: 'ws',
-  date: new Date().toISOString(),
-  node: process.version,
-  cpus: cpus().length,
-  cpuModel: cpus()[0]?.model,
-  load: { sockets: SOCKETS, durationSeconds: DURATION_S, warmupSeconds: WARMUP_S, memoryViews: MEMORY_VIEWS, memorySockets: MEMORY_SOCKETS },
-  throughput: events,
-  steady,
-  memory: mem,
-});
-console.log(`wrote ${file}`);
+async function main(): Promise<void> {
+  const events = await throughput(false);
+  const steady = await paced(false);
+  const splitEvents = await throughput(true);
+  const splitSteady = await paced(true);
+  const mem = await memory();
+
+  console.log(`WebSocket transport: app + ${SOCKETS} socket.io clients in one process, then the app in its own process, ${cpus().length} CPUs, node ${process.version}`);
+  console.table([
+    { metric: 'events/s (closed loop, 100 sockets)', value: events.eventsPerSecond },
+    { metric: 'round trip p50 (ms)', value: events.p50Ms },
+    { metric: 'round trip p99 (ms)', value: events.p99Ms },
+    { metric: 'round trip max (ms)', value: events.maxMs },
+    { metric: 'error acks', value: events.errors },
+    { metric: `open loop at ${steady.targetRate} events/s: achieved`, value: steady.achievedPerSecond },
+    { metric: `open loop at ${steady.targetRate} events/s: p50 (ms)`, value: steady.p50Ms },
+    { metric: `open loop at ${steady.targetRate} events/s: p99 (ms)`, value: steady.p99Ms },
+    { metric: `open loop at ${steady.targetRate} events/s: error acks`, value: steady.errors },
+    { metric: 'app in its own process: events/s (closed loop)', value: splitEvents.eventsPerSecond },
+    { metric: 'app in its own process: server CPU µs per event', value: splitEvents.serverCpuUsPerEvent },
+    { metric: 'app in its own process: round trip p99 (ms)', value: splitEvents.p99Ms },
+    { metric: `app in its own process: open loop at ${splitSteady.targetRate}/s p99 (ms)`, value: splitSteady.p99Ms },
+    { metric: `app in its own process: open loop achieved`, value: splitSteady.achievedPerSecond },
+    { metric: `heap per mounted view (bytes, ${mem.views} views)`, value: mem.bytesPerView },
+    { metric: 'mounts/s', value: mem.mountsPerSecond },
+    { metric: 'heap left per view after disconnect (bytes)', value: mem.retainedAfterDisconnectBytesPerView },
+  ]);
+  const file = writeResult('ws', {
+    bench: 'ws',
+    date: new Date().toISOString(),
+    node: process.version,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model,
+    load: { sockets: SOCKETS, durationSeconds: DURATION_S, warmupSeconds: WARMUP_S, memoryViews: MEMORY_VIEWS, memorySockets: MEMORY_SOCKETS },
+    throughput: events,
+    steady,
+    appInItsOwnProcess: { throughput: splitEvents, steady: splitSteady },
+    memory: mem,
+  });
+  console.log(`wrote ${file}`);
+}
